@@ -1,0 +1,54 @@
+"""The one error hierarchy of cosynth.
+
+Every message is written to be read by a review team member, not a programmer:
+it says what went wrong, where (file, line, field), and what to do next.
+Interfaces (CLI, web) translate these errors in one place each; anything else
+escaping is a bug.
+"""
+
+from __future__ import annotations
+
+
+class CosynthError(Exception):
+    """Base of every error cosynth means to show to a person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(CosynthError):
+    """Input a person gave us cannot be used (a file, an option, a field)."""
+
+
+class ImportFileError(InputError):
+    """A file offered for import cannot be read as a bibliographic export.
+
+    Carries the file name and, where it applies, the 1-based line number.
+    """
+
+    def __init__(self, filename: str, problem: str, *, line: int | None = None) -> None:
+        where = f"{filename}, line {line}" if line is not None else filename
+        super().__init__(f"{where}: {problem}")
+        self.filename = filename
+        self.problem = problem
+        self.line = line
+
+
+class AlreadyImportedError(InputError):
+    """The same bytes were imported into this review before."""
+
+
+class NotFoundError(CosynthError):
+    """Something asked for by id or name does not exist."""
+
+
+class PermissionDeniedError(CosynthError):
+    """The person acting may not do this in this review."""
+
+
+class StoreError(CosynthError):
+    """The database cannot be opened, reached or upgraded."""

@@ -1,0 +1,93 @@
+"""What a reader receives (`Document`), what it yields (`Entry`), and the plugin protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
+from typing import Protocol, TextIO, runtime_checkable
+
+from cosynth.domain.citation import Citation
+from cosynth.formats.text import decode
+
+
+class Document:
+    """One file offered for import: its name, its bytes, and its decoded text.
+
+    `options` carries reader settings a person gave (e.g. a CSV column mapping
+    `title=Article Title`); readers ignore options they do not know.
+    """
+
+    def __init__(
+        self,
+        filename: str,
+        data: bytes,
+        options: Mapping[str, str] | None = None,
+    ) -> None:
+        self.filename = filename
+        self.data = data
+        self.options: Mapping[str, str] = MappingProxyType(dict(options or {}))
+
+    @cached_property
+    def text(self) -> str:
+        """The file decoded (BOM, UTF-16, UTF-8, cp1252) with line endings made `\\n`."""
+        return decode(self.data, self.filename)
+
+    @cached_property
+    def head(self) -> str:
+        """The first few kilobytes of text, for format sniffing."""
+        return self.text[:8192]
+
+    @property
+    def extension(self) -> str:
+        """The lower-case extension without the dot ("" when there is none)."""
+        name = self.filename.rsplit("/", 1)[-1]
+        return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One record as read from a file, or the reason it had to be skipped.
+
+    `line` is the 1-based line where the record starts (for a CSV, the data
+    row's line), `raw` the record's own text, kept for provenance.
+    """
+
+    line: int
+    raw: str
+    citation: Citation | None
+    skipped: str = ""
+
+    @classmethod
+    def skip(cls, line: int, raw: str, reason: str) -> Entry:
+        return cls(line=line, raw=raw, citation=None, skipped=reason)
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """Reads one export format. Registered in the `cosynth.readers` entry-point group."""
+
+    name: str
+    label: str
+
+    def sniff(self, doc: Document) -> int:
+        """How sure this reader is that `doc` is its format: 0 (not mine) to 100."""
+        ...
+
+    def read(self, doc: Document) -> Iterator[Entry]:
+        """Yield every record in `doc`; raise `ImportFileError` for a whole-file fault."""
+        ...
+
+
+@runtime_checkable
+class Writer(Protocol):
+    """Writes citations in one format. Registered in the `cosynth.writers` group."""
+
+    name: str
+    label: str
+    extension: str
+
+    def write(self, citations: Iterable[Citation], out: TextIO) -> int:
+        """Write every citation to `out`; return how many were written."""
+        ...
