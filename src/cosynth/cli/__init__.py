@@ -1,1 +1,1 @@
-"""cli layer."""
+"""The `cosynth` command line: parse input, call one service, present the result."""

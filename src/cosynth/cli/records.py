@@ -1,0 +1,140 @@
+"""`cosynth records` (list, search, show one) and `cosynth export records`."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from cosynth.cli.context import Context
+from cosynth.cli.output import out
+from cosynth.domain.review import Record
+from cosynth.errors import InputError
+from cosynth.services import records as record_service
+
+
+@click.group(invoke_without_command=True)
+@click.option("--search", "-s", default=None, help="Only records whose title, abstract, "
+              "journal or DOI contain this (or whose PMID or year equals it).")  # fmt: skip
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--offset", default=0, type=click.IntRange(0))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line, for scripts.")
+@click.pass_context
+def records(ctx: click.Context, search: str | None, limit: int, offset: int, as_json: bool) -> None:
+    """List or search the review's records (or `records show ID`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    context = ctx.find_object(Context)
+    assert context is not None
+    with context.review_tx() as (tx, review):
+        total = record_service.count_records(tx, review.id, search=search)
+        found = record_service.list_records(
+            tx, review.id, search=search, limit=limit, offset=offset
+        )
+    if as_json:
+        for record in found:
+            click.echo(json.dumps(_as_dict(record), ensure_ascii=False))
+        return
+    table = Table("id", "year", "first author", "title", "journal")
+    for record in found:
+        citation = record.citation
+        table.add_row(
+            str(record.id),
+            str(citation.year or ""),
+            citation.authors[0] if citation.authors else "",
+            citation.title[:90],
+            citation.journal[:40],
+        )
+    out.print(table)
+    shown = f"{offset + 1}-{offset + len(found)}" if found else "none"
+    out.print(f"{shown} of {total} records" + (f" matching {search!r}" if search else ""))
+
+
+@records.command("show")
+@click.argument("record_id", type=int)
+@click.option("--raw", is_flag=True, help="Print the record exactly as the source file had it.")
+@click.pass_context
+def show(ctx: click.Context, record_id: int, raw: bool) -> None:
+    """Show one record in full."""
+    context = ctx.find_object(Context)
+    assert context is not None
+    with context.review_tx() as (tx, review):
+        record = record_service.get_record(tx, review.id, record_id)
+        text = record_service.record_raw(tx, review.id, record_id) if raw else ""
+    if raw:
+        click.echo(text)
+        return
+    table = Table(show_header=False, box=None)
+    for name, value in _as_dict(record).items():
+        if value not in ("", None, [], {}):
+            table.add_row(name, _display(value))
+    out.print(table)
+
+
+@click.group()
+def export() -> None:
+    """Write the review's data out (records as RIS, CSV or BibTeX)."""
+
+
+@export.command("records")
+@click.option(
+    "--format", "format_name", default="ris", show_default=True, help="ris, csv or bibtex."
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: standard output).")  # fmt: skip
+@click.pass_context
+def export_records(ctx: click.Context, format_name: str, output: Path | None) -> None:
+    """Write every record of the review in one format."""
+    context = ctx.find_object(Context)
+    assert context is not None
+    buffer = io.StringIO()
+    with context.review_tx() as (tx, review):
+        written = record_service.export_records(tx, review.id, format_name, buffer)
+    if output is None:
+        sys.stdout.write(buffer.getvalue())
+        return
+    try:
+        output.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write the file ({exc.strerror}).") from None
+    out.print(f"Wrote {written} records to {output}.", style="green")
+
+
+def _as_dict(record: Record) -> dict[str, object]:
+    citation = record.citation
+    return {
+        "id": record.id,
+        "source": record.source_id,
+        "line": record.line,
+        "title": citation.title,
+        "authors": list(citation.authors),
+        "year": citation.year,
+        "journal": citation.journal,
+        "volume": citation.volume,
+        "issue": citation.issue,
+        "pages": citation.pages,
+        "doi": citation.doi,
+        "pmid": citation.pmid,
+        "pmcid": citation.pmcid,
+        "isbn": citation.isbn,
+        "issn": citation.issn,
+        "abstract": citation.abstract,
+        "keywords": list(citation.keywords),
+        "language": citation.language,
+        "publication_type": citation.publication_type,
+        "url": citation.url,
+        "accession": citation.accession,
+        "source_id": citation.source_id,
+        "database": citation.database,
+        "label": citation.label,
+    }
+
+
+def _display(value: object) -> str:
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return str(value)

@@ -1,0 +1,38 @@
+"""Who may do what in a review: the roles of a review team and their permissions.
+
+Roles follow the team described in the paper's Methods: a lead who runs the
+review, reviewers who screen, appraise and extract, advisers from the
+co-production advisory group (service users, unpaid carers, staff) whose views
+inform decisions, and observers who may only look.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    LEAD = "lead"
+    REVIEWER = "reviewer"
+    ADVISER = "adviser"
+    OBSERVER = "observer"
+
+
+class Permission(StrEnum):
+    VIEW = "view"
+    IMPORT = "import"
+    MANAGE_MEMBERS = "manage members"
+    EDIT_PROTOCOL = "edit protocol"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.LEAD: frozenset(Permission),
+    Role.REVIEWER: frozenset({Permission.VIEW, Permission.IMPORT}),
+    Role.ADVISER: frozenset({Permission.VIEW}),
+    Role.OBSERVER: frozenset({Permission.VIEW}),
+}
+
+
+def may(role: Role | None, permission: Permission) -> bool:
+    """True when someone with `role` (None: not a member) holds `permission`."""
+    return role is not None and permission in ROLE_PERMISSIONS[role]

@@ -1,0 +1,67 @@
+"""The demo review: the paper's question, its team, and one real export of each kind.
+
+Built by `cosynth demo` and `make demo` from sample files shipped inside the
+package (see `cosynth/samples/ORIGIN.md`), so a fresh clone needs nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources import files
+
+from cosynth.domain.review import ImportReport, Review
+from cosynth.domain.roles import Role
+from cosynth.services.imports import import_file
+from cosynth.services.reviews import add_member, create_review
+from cosynth.services.workspace import Tx
+
+# The review question and title of Conquer et al. 2024 (Int J Integr Care 24(1):17), Table 1.
+TITLE = "Transforming integrated care through co-production: a meta-ethnography"
+QUESTION = (
+    "How has co-production with service users, unpaid carers and members of staff "
+    "impacted the design and transformation of integrated health and care services?"
+)
+
+# The team personas used across cosynth's docs and tests.
+LEAD = "alice"
+TEAM: tuple[tuple[str, str, Role], ...] = (
+    ("bob", "Bob (reviewer)", Role.REVIEWER),
+    ("carol", "Carol (reviewer)", Role.REVIEWER),
+    ("pat", "Pat (public adviser)", Role.ADVISER),
+)
+
+
+@dataclass(frozen=True)
+class SampleExport:
+    filename: str
+    database: str
+    platform: str
+
+
+SAMPLES: tuple[SampleExport, ...] = (
+    SampleExport("Ovid_ris_example.ris", "CAB Abstracts", "Ovid"),
+    SampleExport("ASP_ris_example.ris", "Academic Search Premier", "EBSCOhost"),
+    SampleExport("PubMed_example.txt", "MEDLINE", "PubMed"),
+    SampleExport("Scopus_bib_example.bib", "Scopus", "Elsevier"),
+    SampleExport("WoS_ciw_example.ciw", "Web of Science Core Collection", "Clarivate"),
+)
+
+
+def build_demo_review(tx: Tx) -> tuple[Review, list[ImportReport]]:
+    """Create the demo review as `tx.actor` (its lead), add the team, import the samples."""
+    review = create_review(tx, TITLE, question=QUESTION, display_name="Alice (lead)")
+    for username, name, role in TEAM:
+        add_member(tx, review.id, username, role, display_name=name)
+    samples = files("cosynth") / "samples"
+    reports = [
+        import_file(
+            tx,
+            review.id,
+            sample.filename,
+            (samples / sample.filename).read_bytes(),
+            database=sample.database,
+            platform=sample.platform,
+        )
+        for sample in SAMPLES
+    ]
+    return review, reports

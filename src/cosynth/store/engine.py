@@ -1,0 +1,135 @@
+"""Opening a store: resolving its URL, tuning SQLite, and keeping the schema at head."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from cosynth.errors import StoreError
+
+DEFAULT_FILE = "cosynth.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def resolve_url(given: str | None, *, cwd: Path | None = None) -> str:
+    """The store URL from `--db`, else `COSYNTH_DB`, else `cosynth.db` in the working folder.
+
+    A bare path is a SQLite file; `postgresql://` is read with psycopg 3.
+    """
+    url = given or os.environ.get("COSYNTH_DB") or ""
+    if not url:
+        url = str((cwd or Path.cwd()) / DEFAULT_FILE)
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`, with SQLite set up for safe concurrent use."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"{url!r} is not a database address cosynth understands.") from None
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin_immediate)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _tune_sqlite(dbapi_connection: object, _record: ConnectionPoolEntry) -> None:
+    # Foreign keys are off by default in SQLite; WAL lets readers work while an
+    # import writes; NORMAL sync is durable in WAL mode (https://sqlite.org/wal.html).
+    # Transactions are driven by SQLAlchemy's "begin" event below, so the
+    # driver's own implicit BEGIN is switched off.
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _begin_immediate(connection: object) -> None:
+    # BEGIN IMMEDIATE takes the write lock at the start, so two writers queue
+    # on busy_timeout instead of one failing half-way with "database is locked".
+    connection.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision(engine: Engine) -> str:
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at (None: not a cosynth database yet)."""
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as exc:
+        raise StoreError(f"cosynth cannot open the database: {_reason(exc)}") from None
+
+
+def is_empty(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return not inspect(connection).get_table_names()
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to head (each migration runs in one transaction)."""
+    command.upgrade(alembic_config(engine), "head")
+
+
+def check_schema(engine: Engine) -> None:
+    """Raise a plain error unless the database is a cosynth store this version can use.
+
+    A store behind head is upgraded: migrations are additive and each runs in
+    a transaction, so a failed one leaves the store as it was.
+    """
+    # Connecting to a missing SQLite file would create an empty one: look first.
+    database = engine.url.database
+    missing_file = (
+        engine.url.get_backend_name() == "sqlite"
+        and database not in (None, "", ":memory:")
+        and not Path(database).exists()
+    )
+    current = None if missing_file else current_revision(engine)
+    if current is None:
+        where = engine.url.render_as_string(hide_password=True)
+        raise StoreError(
+            f"There is no cosynth review in {where}. Run `cosynth init` to start one here, "
+            "or point to the right database with --db or COSYNTH_DB."
+        )
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    if script.get_revision(current) is None:
+        raise StoreError(
+            f"This database was written by a newer cosynth (schema {current}). "
+            "Upgrade cosynth before opening it."
+        )
+    if current != head_revision(engine):
+        upgrade(engine)
+
+
+def _reason(exc: OperationalError) -> str:
+    return str(exc.orig).strip() if exc.orig is not None else str(exc)

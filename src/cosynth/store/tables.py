@@ -1,0 +1,135 @@
+"""The `*Row` tables. Alembic migrations in `migrations/` build exactly these."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints so that Alembic's batch mode on SQLite can find and alter
+# them (https://alembic.sqlalchemy.org/en/latest/naming.html).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ReviewRow(Base):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    question: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_on: Mapped[date | None] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class MemberRow(Base):
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("review_id", "username"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    username: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SourceRow(Base):
+    """One imported file, its bytes kept whole for provenance."""
+
+    __tablename__ = "sources"
+    __table_args__ = (Index("ix_sources_review_sha256", "review_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(1000))
+    format: Mapped[str] = mapped_column(String(50))
+    database: Mapped[str] = mapped_column(String(200), default="")
+    platform: Mapped[str] = mapped_column(String(200), default="")
+    searched_on: Mapped[date | None] = mapped_column(Date)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    raw: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    imported_by: Mapped[str] = mapped_column(String(200))
+    records_read: Mapped[int] = mapped_column(Integer)
+    records_imported: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class RecordRow(Base):
+    """One citation as imported. Never edited: later steps refer to it by id."""
+
+    __tablename__ = "records"
+    __table_args__ = (
+        Index("ix_records_review_id", "review_id", "id"),
+        Index("ix_records_source_id", "source_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    line: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text, default="")
+    authors: Mapped[list[Any]] = mapped_column(JSON)
+    year: Mapped[int | None] = mapped_column(Integer)
+    journal: Mapped[str] = mapped_column(Text, default="")
+    volume: Mapped[str] = mapped_column(String(100), default="")
+    issue: Mapped[str] = mapped_column(String(100), default="")
+    pages: Mapped[str] = mapped_column(String(100), default="")
+    doi: Mapped[str] = mapped_column(String(500), default="")
+    pmid: Mapped[str] = mapped_column(String(50), default="")
+    pmcid: Mapped[str] = mapped_column(String(50), default="")
+    isbn: Mapped[str] = mapped_column(String(200), default="")
+    issn: Mapped[str] = mapped_column(String(200), default="")
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    keywords: Mapped[list[Any]] = mapped_column(JSON)
+    language: Mapped[str] = mapped_column(String(200), default="")
+    publication_type: Mapped[str] = mapped_column(String(200), default="")
+    url: Mapped[str] = mapped_column(Text, default="")
+    accession: Mapped[str] = mapped_column(String(500), default="")
+    source_record_id: Mapped[str] = mapped_column(String(500), default="")
+    database: Mapped[str] = mapped_column(String(500), default="")
+    label: Mapped[bool | None] = mapped_column()
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON)
+    raw: Mapped[str] = mapped_column(Text, deferred=True)
+
+
+class AuditEventRow(Base):
+    """Who did what, when: appended by services, never edited."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_review_id", "review_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(100))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
