@@ -1,0 +1,45 @@
+# The two commands of the README: `make demo` and `make test`. Each sets itself up.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# The PostgreSQL server the suite creates its own throw-away database on.
+COSYNTH_TEST_PG ?= postgresql://postgres@127.0.0.1:5432/postgres
+PYTEST_ARGS ?= -n 2
+
+.PHONY: demo test lint test-sqlite test-postgres postgres benchmarks clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "cosynth needs Python 3.11 or newer (found $$($(PYTHON) --version))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -rf demo
+	$(BIN)/cosynth demo --out demo
+
+test: lint test-sqlite test-postgres
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test-sqlite: $(STAMP)
+	COSYNTH_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP) postgres
+	COSYNTH_TEST_DB=$(COSYNTH_TEST_PG) $(BIN)/pytest $(PYTEST_ARGS)
+
+postgres:
+	@scripts/ensure-postgres "$(COSYNTH_TEST_PG)"
+
+benchmarks: $(STAMP)
+	$(BIN)/python benchmarks/import_speed.py
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache
