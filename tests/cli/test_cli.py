@@ -1,0 +1,146 @@
+"""The command line, as alice and bob use it from a terminal."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cosynth.cli.main import cli
+
+SAMPLES = Path(str(files("cosynth") / "samples"))
+
+
+@pytest.fixture
+def run(db_url: str) -> object:
+    runner = CliRunner()
+
+    def invoke(*args: str, who: str = "alice") -> Result:
+        return runner.invoke(cli, ["--db", db_url, "--as", who, *args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COSYNTH_DB", raising=False)
+    return tmp_path
+
+
+def test_it_starts_a_review_imports_and_reports(run, tmp_path: Path) -> None:
+    started = run("init", "--title", "Co-production in integrated care")
+    assert started.exit_code == 0, started.output
+    assert "Co-production in integrated care" in started.output
+
+    imported = run(
+        "import", str(SAMPLES / "PubMed_example.txt"), str(SAMPLES / "WoS_ciw_example.ciw"),
+        "--searched", "2022-03-31",
+    )  # fmt: skip
+    assert imported.exit_code == 0, imported.output
+    assert "PubMed_example.txt" in imported.output
+    assert "3 imported" in imported.output
+    assert "5 imported" in imported.output
+
+    status = run("status", "--json")
+    assert json.loads(status.output)["records"] == 8
+
+    listed = run("records", "--json")
+    rows = [json.loads(line) for line in listed.output.splitlines()]
+    assert len(rows) == 8
+    shown = run("records", "show", str(rows[0]["id"]), "--raw")
+    assert "PMID-" in shown.output
+
+    sources = run("sources")
+    assert "2022-03-31" in sources.output
+
+
+def test_it_refuses_a_repeated_file_and_carries_on_with_the_others(run) -> None:
+    run("init")
+    first = run("import", str(SAMPLES / "Ovid_ris_example.ris"))
+    assert first.exit_code == 0, first.output
+    again = run("import", str(SAMPLES / "Ovid_ris_example.ris"), str(SAMPLES / "PubMed_example.txt"))
+    assert again.exit_code == 1
+    assert "already imported" in again.output
+    assert "--again" in again.output
+    assert "1 of 2 files were not imported" in again.output
+    assert json.loads(run("status", "--json").output)["records"] == 7
+
+
+def test_it_explains_bad_files_without_a_traceback(run, tmp_path: Path) -> None:
+    run("init")
+    pdf = tmp_path / "search.ris"
+    pdf.write_bytes(b"%PDF-1.4\n...")
+    result = run("import", str(pdf))
+    assert result.exit_code == 1
+    assert "search.ris: this is a PDF document" in result.output
+    assert "Traceback" not in result.output
+    missing = run("import", str(tmp_path / "nowhere.ris"))
+    assert "nowhere.ris: there is no such file" in missing.output
+
+
+def test_it_tells_someone_with_no_database_to_run_init(empty_folder: Path) -> None:
+    result = CliRunner().invoke(cli, ["status"])
+    assert result.exit_code == 1
+    assert "cosynth init" in result.output
+    assert not (empty_folder / "cosynth.db").exists()
+
+
+def test_it_uses_cosynth_db_in_the_working_folder_by_default(empty_folder: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--as", "alice", "init", "--title", "Here"]).exit_code == 0
+    assert (empty_folder / "cosynth.db").exists()
+    status = runner.invoke(cli, ["--as", "alice", "status", "--json"])
+    assert json.loads(status.output)["review"]["title"] == "Here"
+
+
+def test_it_keeps_mallory_out(run) -> None:
+    run("init")
+    run("import", str(SAMPLES / "Ovid_ris_example.ris"))
+    for args in (("status",), ("records",), ("sources",), ("export", "records")):
+        result = run(*args, who="mallory")
+        assert result.exit_code == 1
+        assert "mallory is not a member" in result.output
+        assert "Detection of retention trees" not in result.output
+
+
+def test_it_adds_the_team_and_lets_the_adviser_look_but_not_import(run) -> None:
+    run("init")
+    assert run("members", "add", "pat", "--role", "adviser").exit_code == 0
+    assert "pat" in run("members").output
+    assert run("status", who="pat").exit_code == 0
+    refused = run("import", str(SAMPLES / "Ovid_ris_example.ris"), who="pat")
+    assert refused.exit_code == 1
+    assert "adviser may not import" in refused.output
+
+
+@pytest.mark.parametrize("format_name", ["ris", "csv", "bibtex"])
+def test_it_exports_every_record(run, tmp_path: Path, format_name: str) -> None:
+    run("init")
+    run("import", str(SAMPLES / "Scopus_bib_example.bib"))
+    target = tmp_path / f"out.{format_name}"
+    result = run("export", "records", "--format", format_name, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert "Wrote 3 records" in result.output
+    # What cosynth writes, cosynth reads back.
+    run("init", "--title", "Second")
+    assert target.stat().st_size > 0
+
+
+def test_it_builds_the_demo_review(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["demo", "--out", str(tmp_path / "demo")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Demo review built" in result.output
+    status = runner.invoke(
+        cli, ["--db", str(tmp_path / "demo" / "cosynth.db"), "--as", "alice", "status", "--json"]
+    )
+    counted = json.loads(status.output)
+    assert counted["members"] == 4
+    assert counted["records"] == 4 + 4 + 3 + 3 + 5
+    again = runner.invoke(cli, ["demo", "--out", str(tmp_path / "demo")])
+    assert again.exit_code == 1
+    assert "already exists" in again.output
