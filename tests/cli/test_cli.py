@@ -62,7 +62,9 @@ def test_it_refuses_a_repeated_file_and_carries_on_with_the_others(run) -> None:
     run("init")
     first = run("import", str(SAMPLES / "Ovid_ris_example.ris"))
     assert first.exit_code == 0, first.output
-    again = run("import", str(SAMPLES / "Ovid_ris_example.ris"), str(SAMPLES / "PubMed_example.txt"))
+    again = run(
+        "import", str(SAMPLES / "Ovid_ris_example.ris"), str(SAMPLES / "PubMed_example.txt")
+    )
     assert again.exit_code == 1
     assert "already imported" in again.output
     assert "--again" in again.output

@@ -11,17 +11,14 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
-from typing import Any
 
-from sqlalchemy import insert, select
-
+from cosynth.domain.citation import Citation
 from cosynth.domain.review import ImportReport, Skipped
 from cosynth.domain.roles import Permission
 from cosynth.errors import AlreadyImportedError, ImportFileError
 from cosynth.formats import Document, Entry, detect_reader, get_reader
 from cosynth.services.workspace import Tx
-from cosynth.store.convert import record_values, source_of
-from cosynth.store.tables import RecordRow, SourceRow
+from cosynth.store import records as record_store
 
 # Larger exports are refused before they are read: every database cosynth
 # knows exports in batches far below this (PubMed 10,000, Scopus 20,000,
@@ -68,56 +65,49 @@ def import_file(
     doc = Document(filename, data, options)
     chosen = get_reader(reader) if reader else detect_reader(doc)
     total_lines = doc.text.count("\n") + 1
-
-    source = SourceRow(
+    source_id = record_store.insert_source(
+        tx.session,
         review_id=review_id,
         filename=filename,
-        format=chosen.name,
+        format_name=chosen.name,
         database=database.strip(),
         platform=platform.strip(),
         searched_on=searched_on,
         sha256=sha256,
-        size=len(data),
-        raw=data,
-        imported_at=tx.now,
-        imported_by=tx.actor,
-        records_read=0,
-        records_imported=0,
-        skipped=[],
+        data=data,
+        at=tx.now,
+        actor=tx.actor,
     )
-    tx.session.add(source)
-    tx.session.flush()
 
     skipped: list[Skipped] = []
-    databases: Counter[str] = Counter()
+    named: Counter[str] = Counter()
     imported = 0
     for batch in _batches(chosen.read(doc), _BATCH):
-        rows: list[dict[str, Any]] = []
+        usable: list[tuple[int, str, Citation]] = []
         for entry in batch:
             if entry.citation is None:
                 skipped.append(Skipped(line=entry.line, reason=entry.skipped))
                 continue
             if entry.citation.database:
-                databases[entry.citation.database] += 1
-            rows.append(_record_row(review_id, source.id, imported + len(rows), entry))
-        if rows:
-            tx.session.execute(insert(RecordRow), rows)
-            imported += len(rows)
+                named[entry.citation.database] += 1
+            usable.append((entry.line, entry.raw, entry.citation))
+        record_store.insert_records(tx.session, review_id, source_id, imported, usable)
+        imported += len(usable)
         if progress is not None:
             progress(batch[-1].line, total_lines)
 
     if imported == 0:
         raise ImportFileError(filename, _nothing_imported(skipped))
 
-    source.records_read = imported + len(skipped)
-    source.records_imported = imported
-    source.skipped = [{"line": s.line, "reason": s.reason} for s in skipped]
-    if not source.database and databases:
-        source.database = databases.most_common(1)[0][0][:200]
+    # The team's own name for the database wins; else the one the file gives.
+    database_name = database.strip() or (named.most_common(1)[0][0][:200] if named else "")
+    report = record_store.finish_source(
+        tx.session, source_id, imported=imported, skipped=skipped, database=database_name
+    )
     tx.log(
         "file imported",
         review_id,
-        source_id=source.id,
+        source_id=source_id,
         filename=filename,
         sha256=sha256,
         format=chosen.name,
@@ -125,39 +115,22 @@ def import_file(
         skipped=len(skipped),
     )
     return ImportReport(
-        source=source_of(source),
+        source=report.source,
         reader=chosen.label,
-        records_read=imported + len(skipped),
+        records_read=report.records_read,
         records_imported=imported,
         skipped=tuple(skipped),
     )
 
 
 def _refuse_repeat(tx: Tx, review_id: int, filename: str, sha256: str) -> None:
-    earlier = tx.session.execute(
-        select(SourceRow.filename, SourceRow.imported_at).where(
-            SourceRow.review_id == review_id, SourceRow.sha256 == sha256
-        )
-    ).first()
+    earlier = record_store.find_source_by_sha256(tx.session, review_id, sha256)
     if earlier is not None:
         raise AlreadyImportedError(
             f"{filename}: this exact file was already imported into this review "
             f"(as {earlier.filename}, on {earlier.imported_at:%Y-%m-%d}). "
             "Import it again only if you mean to, with --again."
         )
-
-
-def _record_row(review_id: int, source_id: int, position: int, entry: Entry) -> dict[str, Any]:
-    assert entry.citation is not None
-    values = record_values(entry.citation)
-    values.update(
-        review_id=review_id,
-        source_id=source_id,
-        position=position,
-        line=entry.line,
-        raw=entry.raw,
-    )
-    return values
 
 
 def _batches(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:

@@ -1,15 +1,12 @@
-"""Starting a review, finding it again, and its members."""
+"""Starting a review, finding it again, its members and its counts."""
 
 from __future__ import annotations
-
-from sqlalchemy import func, select
 
 from cosynth.domain.review import Member, Review, ReviewStatus
 from cosynth.domain.roles import Permission, Role
 from cosynth.errors import InputError, NotFoundError
 from cosynth.services.workspace import Tx
-from cosynth.store.convert import member_of, review_of
-from cosynth.store.tables import MemberRow, RecordRow, ReviewRow, SourceRow
+from cosynth.store import reviews as review_store
 
 
 def create_review(tx: Tx, title: str, *, question: str = "", display_name: str = "") -> Review:
@@ -17,39 +14,26 @@ def create_review(tx: Tx, title: str, *, question: str = "", display_name: str =
     title = title.strip()
     if not title:
         raise InputError("A review needs a title.")
-    row = ReviewRow(title=title, question=question.strip(), created_at=tx.now)
-    tx.session.add(row)
-    tx.session.flush()
-    tx.session.add(
-        MemberRow(
-            review_id=row.id,
-            username=tx.actor,
-            display_name=display_name or tx.actor,
-            role=Role.LEAD.value,
-            joined_at=tx.now,
-        )
-    )
-    tx.log("review created", row.id, title=title)
-    return review_of(row)
+    review = review_store.insert_review(tx.session, title, question.strip(), tx.now)
+    review_store.insert_member(
+        tx.session, review.id, tx.actor, display_name=display_name or tx.actor, role=Role.LEAD,
+        at=tx.now,
+    )  # fmt: skip
+    tx.log("review created", review.id, title=title)
+    return review
 
 
 def my_reviews(tx: Tx) -> list[Review]:
     """The reviews the actor is a member of, oldest first."""
-    rows = tx.session.scalars(
-        select(ReviewRow)
-        .join(MemberRow, MemberRow.review_id == ReviewRow.id)
-        .where(MemberRow.username == tx.actor)
-        .order_by(ReviewRow.id)
-    )
-    return [review_of(row) for row in rows]
+    return review_store.reviews_of(tx.session, tx.actor)
 
 
 def get_review(tx: Tx, review_id: int) -> Review:
     tx.require(review_id, Permission.VIEW)
-    row = tx.session.get(ReviewRow, review_id)
-    if row is None:  # pragma: no cover - require() already refused
+    review = review_store.get_review(tx.session, review_id)
+    if review is None:  # pragma: no cover - require() refuses first
         raise NotFoundError(f"There is no review {review_id}.")
-    return review_of(row)
+    return review
 
 
 def choose_review(tx: Tx, review_id: int | None) -> Review:
@@ -76,54 +60,30 @@ def add_member(
     username = username.strip()
     if not username:
         raise InputError("A member needs a username.")
-    exists = tx.session.scalar(
-        select(MemberRow.id).where(MemberRow.review_id == review_id, MemberRow.username == username)
-    )
-    if exists is not None:
+    if review_store.role_of(tx.session, review_id, username) is not None:
         raise InputError(f"{username} is already a member of this review.")
-    row = MemberRow(
-        review_id=review_id,
-        username=username,
-        display_name=display_name or username,
-        role=role.value,
-        joined_at=tx.now,
-    )
-    tx.session.add(row)
+    member = review_store.insert_member(
+        tx.session, review_id, username, display_name=display_name or username, role=role,
+        at=tx.now,
+    )  # fmt: skip
     tx.log("member added", review_id, username=username, role=role.value)
-    return member_of(row)
+    return member
 
 
 def list_members(tx: Tx, review_id: int) -> list[Member]:
     tx.require(review_id, Permission.VIEW)
-    rows = tx.session.scalars(
-        select(MemberRow).where(MemberRow.review_id == review_id).order_by(MemberRow.id)
-    )
-    return [member_of(row) for row in rows]
+    return review_store.members_of(tx.session, review_id)
 
 
 def review_status(tx: Tx, review_id: int) -> ReviewStatus:
     """Counts of what the review holds so far."""
     review = get_review(tx, review_id)
-    count = func.count()
-    members = tx.session.scalar(
-        select(count).select_from(MemberRow).where(MemberRow.review_id == review_id)
-    )
-    sources = tx.session.scalar(
-        select(count).select_from(SourceRow).where(SourceRow.review_id == review_id)
-    )
-    records = tx.session.scalar(
-        select(count).select_from(RecordRow).where(RecordRow.review_id == review_id)
-    )
-    by_database = tx.session.execute(
-        select(SourceRow.database, func.sum(SourceRow.records_imported))
-        .where(SourceRow.review_id == review_id)
-        .group_by(SourceRow.database)
-        .order_by(SourceRow.database)
-    ).all()
+    counted = review_store.counts(tx.session, review_id)
+    by_database = review_store.records_by_database(tx.session, review_id)
     return ReviewStatus(
         review=review,
-        members=members or 0,
-        sources=sources or 0,
-        records=records or 0,
-        records_by_database=tuple((name or "(not named)", int(n or 0)) for name, n in by_database),
+        members=counted["members"],
+        sources=counted["sources"],
+        records=counted["records"],
+        records_by_database=tuple((name or "(not named)", n) for name, n in by_database),
     )

@@ -11,10 +11,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from cosynth.errors import StoreError
+from cosynth.store.session import short_reason
 
 DEFAULT_FILE = "cosynth.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -88,7 +89,7 @@ def current_revision(engine: Engine) -> str | None:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
     except OperationalError as exc:
-        raise StoreError(f"cosynth cannot open the database: {_reason(exc)}") from None
+        raise StoreError(f"cosynth cannot open the database: {short_reason(exc)}") from None
 
 
 def is_empty(engine: Engine) -> bool:
@@ -108,13 +109,7 @@ def check_schema(engine: Engine) -> None:
     a transaction, so a failed one leaves the store as it was.
     """
     # Connecting to a missing SQLite file would create an empty one: look first.
-    database = engine.url.database
-    missing_file = (
-        engine.url.get_backend_name() == "sqlite"
-        and database not in (None, "", ":memory:")
-        and not Path(database).exists()
-    )
-    current = None if missing_file else current_revision(engine)
+    current = None if _missing_sqlite_file(engine) else current_revision(engine)
     if current is None:
         where = engine.url.render_as_string(hide_password=True)
         raise StoreError(
@@ -131,5 +126,28 @@ def check_schema(engine: Engine) -> None:
         upgrade(engine)
 
 
-def _reason(exc: OperationalError) -> str:
-    return str(exc.orig).strip() if exc.orig is not None else str(exc)
+def open_engine(url: str, *, create: bool = False) -> Engine:
+    """An engine on a cosynth store at head; with `create`, an empty database becomes one."""
+    engine = make_engine(url)
+    try:
+        if create and (_missing_sqlite_file(engine) or current_revision(engine) is None):
+            upgrade(engine)
+        else:
+            check_schema(engine)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise StoreError(f"cosynth cannot open the database: {short_reason(exc)}") from exc
+    except StoreError:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _missing_sqlite_file(engine: Engine) -> bool:
+    """True for a SQLite file that does not exist yet (connecting would create it)."""
+    database = engine.url.database
+    return (
+        engine.url.get_backend_name() == "sqlite"
+        and database not in (None, "", ":memory:")
+        and not Path(database).exists()
+    )

@@ -1,0 +1,30 @@
+"""Units of work against the store: one SQLAlchemy session per transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from cosynth.errors import StoreError
+
+__all__ = ["Session", "transaction"]
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session whose work is committed whole when the block ends, or rolled back."""
+    try:
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            yield session
+    except DBAPIError as exc:
+        raise StoreError(f"The database refused the change: {short_reason(exc)}") from exc
+
+
+def short_reason(exc: DBAPIError) -> str:
+    """The driver's first line of explanation, for a plain message."""
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
