@@ -120,16 +120,25 @@ def test_it_adds_the_team_and_lets_the_adviser_look_but_not_import(run) -> None:
 
 
 @pytest.mark.parametrize("format_name", ["ris", "csv", "bibtex"])
-def test_it_exports_every_record(run, tmp_path: Path, format_name: str) -> None:
+def test_it_exports_every_record_in_a_form_cosynth_reads_back(
+    run, tmp_path: Path, format_name: str
+) -> None:
     run("init")
     run("import", str(SAMPLES / "Scopus_bib_example.bib"))
     target = tmp_path / f"out.{format_name}"
     result = run("export", "records", "--format", format_name, "-o", str(target))
     assert result.exit_code == 0, result.output
     assert "Wrote 3 records" in result.output
-    # What cosynth writes, cosynth reads back.
-    run("init", "--title", "Second")
-    assert target.stat().st_size > 0
+
+    elsewhere = ["--db", str(tmp_path / "elsewhere.db"), "--as", "alice"]
+    runner = CliRunner()
+    assert runner.invoke(cli, [*elsewhere, "init"]).exit_code == 0
+    again = runner.invoke(cli, [*elsewhere, "import", str(target)])
+    assert again.exit_code == 0, again.output
+    before = json.loads(run("records", "--json").output.splitlines()[0])
+    after = json.loads(runner.invoke(cli, [*elsewhere, "records", "--json"]).output.splitlines()[0])
+    for field in ("title", "authors", "year", "doi", "journal"):
+        assert after[field] == before[field], field
 
 
 def test_it_builds_the_demo_review(tmp_path: Path) -> None:
