@@ -1,0 +1,760 @@
+"""RIS: the tagged format every bibliographic database and reference manager exports.
+
+A RIS record is a run of lines `XX  - value` (two-character tag, two spaces, a
+hyphen, a space) that starts with `TY` and ends with `ER`; a line without a tag
+continues the value above it. The tags are those of the RIS specification
+(Research Information Systems, "RIS Format Specifications", 2011, the version
+EndNote and Zotero follow). Real exports bend it in ways this reader accepts:
+
+- print headers and record numbers between records (Ovid "1.", "Record #1 of
+  2", JSTOR "Provider:"/"Database:" lines), which are skipped;
+- `TY - JOUR` with one space, a tab, or `ER  -` with nothing after the hyphen;
+- no `TY` at all (records are then split on `ER`), or no `ER` before the next
+  `TY` or the end of the file (the record is kept);
+- tags from other formats (`PMID  - `), which are kept in `extra`;
+- several exports pasted into one file, each with its own byte-order mark.
+
+Where each database puts its identifiers differs (PMIDs in `AN`, `C2`, `U1`,
+a note or a link; DOIs in `DO`, `L3`, `M3` or a doi.org link), so those are
+looked for in the places the real exports use, named beside each rule below.
+Everything that is not mapped onto a `Citation` field stays in `extra` under
+its own tag, so that the writer can put it back.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import islice
+from typing import TextIO
+
+from cosynth.domain.citation import Citation
+from cosynth.errors import ImportFileError
+from cosynth.formats.base import Document, Entry
+from cosynth.formats.fields import clean, doi_from, page_range, pmid_from, year_from
+from cosynth.formats.text import binary_kind
+
+# The layout of a well-formed tag line: `XX  - value`.
+_SEP = "  - "
+
+# Every well-formed two-character tag: a capital letter, then a capital or digit.
+_TAGS = frozenset(
+    first + second
+    for first in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    for second in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+)
+
+# Tag lines that bend the layout: one space or a tab before the hyphen, nothing
+# after it, a byte-order mark left by pasting files together, `PMID  - ` and
+# other longer tags written with the usual two spaces. A line such as
+# "ER-positive tumours" continuing an abstract is not a tag: the hyphen must
+# follow white space.
+_ODD_TAG = re.compile(
+    r"\ufeff?(?:([A-Z][A-Z0-9])[ \t]+|(PMID)[ \t]*|([A-Z][A-Z0-9]{2,3})  )-(?:[ \t]+|$)(.*)"
+)
+
+# MEDLINE (nbib) tags are up to four letters with the hyphen in column 5
+# ("PMID- ", "OWN - "); RIS never writes a letter in columns 3-4 before it.
+_MEDLINE_TAG = re.compile(r"^[A-Z]{3}[A-Z ]- ", re.MULTILINE)
+
+_TITLE_TAGS = ("TI", "T1", "CT", "BT", "ST")
+# Full source names before abbreviations (RIS spec: T2/JF/JO full, JA/J2/J1 abbreviated).
+_JOURNAL_TAGS = ("T2", "JF", "JO", "BT", "JA", "J2", "J1")
+_YEAR_TAGS = ("PY", "Y1", "DA")
+_URL_TAGS = ("UR", "LK", "L2", "L1", "L3")
+_USER_TAGS = ("U1", "U2", "U3", "U4", "U5")
+
+_ISXN = re.compile(r"\d[\d-]*[\dXx]")
+_PMC = re.compile(r"PMC\d+")
+_PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(\d{1,9})")
+_PMC_URL = re.compile(r"(?:/pmc/articles/|artid=)(PMC\d+)")
+# Ovid links name the database segment (D=) and its accession number (AN=);
+# in Ovid MEDLINE segments (medl, medp, prem, mesx...) that number is the PMID.
+_OVID_URL = re.compile(r"[?&]D=(\w+).*?[?&]AN=([\w.-]+)")
+_EBSCO_PMID = re.compile(r"PMID:\s*(\d{1,9})")
+_EMBASE_ID = re.compile(r"L\d{6,}")
+
+# How much of a large file is decoded at a time: the whole decoded text of a
+# 100 MB export would cost 200-400 MB on its own (one non-Latin-1 character
+# makes CPython store every character in two or four bytes).
+_CHUNK_BYTES = 1 << 20
+_STREAM_ABOVE = 4 * _CHUNK_BYTES
+
+_NOT_SCREENABLE = "the record has no title, abstract, authors, DOI or PubMed id to screen on"
+
+
+class RisReader:
+    """Reads RIS exports (.ris, and .txt files that are RIS inside)."""
+
+    name = "ris"
+    label = "RIS"
+
+    def sniff(self, doc: Document) -> int:
+        head = doc.head
+        start = head.lstrip("\ufeff \n\t")
+        if start.startswith(("FN ", "PT ", "%", "<", "{", "@")) or _looks_like_medline(head):
+            return 0
+        lines = head.split("\n")
+        tagged = [line for line in lines if line[2:6] == _SEP or _ODD_TAG.match(line)]
+        if any(line.lstrip("\ufeff").startswith("TY") for line in tagged):
+            return 90
+        if len(tagged) >= 2 and any(line.startswith("ER") for line in tagged):
+            return 70
+        return 40 if len(tagged) >= 3 else 0
+
+    def read(self, doc: Document) -> Iterator[Entry]:
+        scan = _Scan()
+        for line, raw, tags in scan.records(_line_batches(_text_pieces(doc))):
+            citation = _citation(tags, scan.header_database)
+            if citation.is_empty:
+                yield Entry.skip(line, raw, _NOT_SCREENABLE)
+            else:
+                yield Entry(line=line, raw=raw, citation=citation)
+        if not scan.found:
+            raise ImportFileError(doc.filename, _no_records_problem(scan))
+
+
+def _looks_like_medline(head: str) -> bool:
+    return head.lstrip("\ufeff \n").startswith("PMID-") or bool(_MEDLINE_TAG.search(head))
+
+
+def _no_records_problem(scan: _Scan) -> str:
+    if scan.tag_lines:
+        return (
+            "no RIS record could be found: the file has RIS-style tag lines but no "
+            "'TY  - ' line to start a record and no 'ER  - ' line to end one; export "
+            "the records again as RIS"
+        )
+    return (
+        "this is not a RIS file: no line has a RIS tag such as 'TY  - JOUR'; "
+        "choose the reader that matches the file, or export the records again as RIS"
+    )
+
+
+# --- Reading the text -------------------------------------------------------
+
+
+def _text_pieces(doc: Document) -> Iterator[str]:
+    """The decoded text of `doc`, in pieces, with `\\n` line endings.
+
+    Small files, and files in anything but UTF-8, are decoded whole by
+    `Document.text`. Large UTF-8 files are decoded a chunk at a time so that
+    the decoded text is never held whole beside the bytes.
+    """
+    data = doc.data
+    if "text" in vars(doc) or len(data) <= _STREAM_ABOVE or not _streamable(data):
+        yield doc.text
+        return
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    held = ""  # a final "\r" that may be the first half of "\r\n"
+    for offset in range(start, len(data), _CHUNK_BYTES):
+        piece = held + decoder.decode(view[offset : offset + _CHUNK_BYTES])
+        held = ""
+        if piece.endswith("\r"):
+            piece, held = piece[:-1], "\r"
+        yield _unify_newlines(piece)
+    yield _unify_newlines(held + decoder.decode(b"", final=True))
+
+
+def _streamable(data: bytes) -> bool:
+    """True when `Document.text` would decode `data` as UTF-8 (see `formats.text`)."""
+    if data.startswith(codecs.BOM_UTF8):
+        pass
+    elif data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or binary_kind(data):
+        return False
+    if b"\x00" in data[:65536]:
+        return False
+    if data.isascii():
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for offset in range(0, len(data), _CHUNK_BYTES):
+            decoder.decode(view[offset : offset + _CHUNK_BYTES])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _unify_newlines(text: str) -> str:
+    if "\r" in text:
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _line_batches(pieces: Iterable[str]) -> Iterator[list[str]]:
+    """Whole lines from text pieces, a piece's worth at a time."""
+    rest = ""
+    for piece in pieces:
+        lines = (rest + piece).split("\n")
+        rest = lines.pop()
+        if lines:
+            yield lines
+    if rest:
+        yield [rest]
+
+
+# --- Finding the records ----------------------------------------------------
+
+
+class _Scan:
+    """Splits lines into records; remembers what it saw for the error message."""
+
+    def __init__(self) -> None:
+        self.found = False
+        self.tag_lines = False
+        self.header_database = ""
+
+    def records(
+        self, batches: Iterable[list[str]]
+    ) -> Iterator[tuple[int, str, dict[str, list[str]]]]:
+        """Yield (first line number, raw text, {tag: values}) for each record.
+
+        One loop over every line: this is where a 100,000-record file spends
+        its time, so the common case (`XX  - value`) is decided by one slice
+        comparison before anything slower is tried.
+        """
+        record: dict[str, list[str]] | None = None
+        is_open = False  # inside a record: a line without a tag continues the last value
+        seen_ty = boundaries = False  # a TY line, any TY or ER line, was seen
+        first = last = 0  # indexes of the record's first and last lines in `lines`
+        last_tag = ""
+        base = 0  # the 0-based line number of lines[0]
+        carry: list[str] = []  # lines of a record not yet yielded when the batch ended
+        for batch in batches:
+            lines = carry + batch if carry else batch
+            index = len(carry) - 1
+            for line in islice(lines, len(carry), None):
+                index += 1
+                if line[2:6] == _SEP:
+                    tag = line[:2]
+                    value = line[6:]
+                elif not line:
+                    continue
+                else:
+                    match = _ODD_TAG.match(line)
+                    if match is None:
+                        if is_open:
+                            text = line.strip()
+                            if text:
+                                values = record[last_tag]  # type: ignore[index]
+                                values[-1] = f"{values[-1]}\n{text}"
+                                last = index
+                        elif record is None and line.startswith("Database:"):
+                            # The RIS download header (spec, "Header"): names the database.
+                            self.header_database = clean(line[9:])
+                        continue
+                    tag = match[1] or match[2] or match[3]
+                    value = match[4]
+                if tag == "ER":
+                    boundaries = True
+                    if record is None:
+                        continue
+                    if is_open and seen_ty:
+                        # Held until the next TY: Ovid writes a tag (NL) after ER.
+                        is_open = False
+                        last = index
+                        continue
+                    self.found = True
+                    yield base + first + 1, "\n".join(lines[first : index + 1]), record
+                    record = None
+                    is_open = False
+                    continue
+                if tag == "TY":
+                    seen_ty = boundaries = True
+                    if record is not None:  # ended by ER, or by this TY when ER is missing
+                        self.found = True
+                        yield base + first + 1, "\n".join(lines[first : last + 1]), record
+                    record = {"TY": [value]}
+                    first = last = index
+                    last_tag = "TY"
+                    is_open = True
+                    continue
+                if record is None:
+                    if tag not in _TAGS and len(tag) == 2:
+                        continue
+                    # A tag outside a record: the file has no TY tags (or lost one).
+                    record = {}
+                    first = index
+                    is_open = True
+                same = record.get(tag)
+                if same is not None:
+                    same.append(value)
+                elif tag in _TAGS or len(tag) > 2:
+                    record[tag] = [value]
+                elif is_open:  # "    - item": an indented list inside a value, not a tag
+                    values = record[last_tag]
+                    values[-1] = f"{values[-1]}\n{line.strip()}"
+                    last = index
+                    continue
+                else:
+                    continue
+                last_tag = tag
+                last = index
+            if record is not None:
+                carry = lines[first:]
+                base += first
+                last -= first
+                first = 0
+            else:
+                carry = []
+                base += len(lines)
+        self.tag_lines = boundaries or record is not None
+        if record is not None and boundaries:
+            self.found = True
+            yield base + first + 1, "\n".join(carry[: last + 1]), record
+
+
+# --- Mapping tags onto a Citation -------------------------------------------
+
+
+def _tidy(value: str) -> str:
+    """`fields.clean`, without the regular expression when there is nothing to collapse."""
+    if "  " in value or "\n" in value or "\t" in value:
+        return clean(value)
+    return value.strip()
+
+
+def _drop(tags: dict[str, list[str]], tag: str, values: list[str], used: str) -> None:
+    """Remove the values of `tag` that `used` now holds, and the tag once none is left."""
+    if len(values) == 1:
+        del tags[tag]
+        return
+    rest = [value for value in values if _tidy(value) != used]
+    if rest:
+        tags[tag] = rest
+    else:
+        del tags[tag]
+
+
+def _pick(tags: dict[str, list[str]], keys: tuple[str, ...]) -> str:
+    """The first non-empty value under the first of `keys` that has one (used up)."""
+    for key in keys:
+        values = tags.get(key)
+        if values:
+            for value in values:
+                text = _tidy(value)
+                if text:
+                    _drop(tags, key, values, text)
+                    return text
+    return ""
+
+
+def _citation(tags: dict[str, list[str]], header_database: str) -> Citation:
+    """Map one record's tags; what is not mapped is left in `tags` and becomes `extra`."""
+    publication_type = _pick(tags, ("TY",))
+    title = _pick(tags, _TITLE_TAGS)
+    authors = _authors(tags)
+    year = _year(tags)
+    journal = _pick(tags, _JOURNAL_TAGS)
+    volume = _pick(tags, ("VL", "VO"))
+    issue = _pick(tags, ("IS", "CP"))
+    pages = _pages(tags)
+    issn, isbn = _serial_numbers(tags)
+    abstract = _pick(tags, ("AB", "N2"))
+    keywords = _keywords(tags)
+    language = _pick(tags, ("LA",))
+    database = _pick(tags, ("DB", "DP")) or header_database
+    source_id = _pick(tags, ("ID",))
+    accession = _pick(tags, ("AN",))
+    urls = [value for key in _URL_TAGS for value in tags.get(key, ())]
+    url = _url(tags)
+    doi = _doi(tags, urls)
+    pmid, pmcid = _pubmed_ids(tags, database, accession, urls)
+    if not accession:
+        accession = _accession(tags, urls)
+    return Citation(
+        title=title,
+        authors=authors,
+        year=year,
+        journal=journal,
+        volume=volume,
+        issue=issue,
+        pages=pages,
+        doi=doi,
+        pmid=pmid,
+        pmcid=pmcid,
+        isbn=isbn,
+        issn=issn,
+        abstract=abstract,
+        keywords=keywords,
+        language=language,
+        publication_type=publication_type,
+        url=url,
+        accession=accession,
+        source_id=source_id,
+        database=database,
+        label=_label(tags),
+        extra=_extra(tags),
+    )
+
+
+def _authors(tags: dict[str, list[str]]) -> tuple[str, ...]:
+    """Primary authors (AU, and A1 of the 2011 spec) in file order; editors stay in extra."""
+    names: list[str] = []
+    keys = ("AU", "A1")
+    if "A1" in tags and "AU" in tags and list(tags).index("A1") < list(tags).index("AU"):
+        keys = ("A1", "AU")  # both used in one record: keep the file's order
+    for key in keys:
+        values = tags.pop(key, None)
+        if values:
+            for value in values:
+                name = _tidy(value)
+                if name:
+                    names.append(name)
+    return tuple(names)
+
+
+def _year(tags: dict[str, list[str]]) -> int | None:
+    """PY, else Y1, else DA; the tag is used up only when it held no more than the year."""
+    for key in _YEAR_TAGS:
+        values = tags.get(key)
+        if values:
+            for value in values:
+                year = year_from(value)
+                if year is not None:
+                    text = _tidy(value)
+                    if text.rstrip("/") == str(year):
+                        _drop(tags, key, values, text)
+                    return year
+    return None
+
+
+def _first(tags: dict[str, list[str]], key: str) -> str:
+    for value in tags.get(key, ()):
+        text = _tidy(value)
+        if text:
+            return text
+    return ""
+
+
+def _pages(tags: dict[str, list[str]]) -> str:
+    start = _first(tags, "SP")
+    end = _first(tags, "EP")
+    if not (start or end):
+        return ""
+    # Ovid PsycINFO writes "No Pagination Specified" as SP "No", EP "Specified".
+    if start.lower() == "no" and end.lower() == "specified":
+        return ""
+    if "-" in start:  # the whole range in SP ("288-97"), as PubMed via EndNote does
+        pages = start
+        if end and start.rsplit("-", 1)[1].strip() == end:
+            _drop(tags, "EP", tags["EP"], end)
+    else:
+        pages = page_range(start, end)
+        if end:
+            _drop(tags, "EP", tags["EP"], end)
+    if start:
+        _drop(tags, "SP", tags["SP"], start)
+    return pages
+
+
+def _serial_numbers(tags: dict[str, list[str]]) -> tuple[str, str]:
+    """ISSN and ISBN from SN (and BN, which some exports use for either), told apart by length."""
+    issn = isbn = ""
+    for key in ("SN", "BN"):
+        values = tags.get(key)
+        if not values:
+            continue
+        rest = []
+        for value in values:
+            leftover = False
+            for token in _ISXN.findall(value):
+                digits = token.replace("-", "")
+                if len(digits) == 8:
+                    number = f"{digits[:4]}-{digits[4:]}".upper()
+                    issn = issn or number
+                    leftover = leftover or number != issn
+                elif len(digits) in (10, 13):
+                    isbn = isbn or token
+                    leftover = leftover or token != isbn
+                else:
+                    leftover = True
+            if leftover or not _ISXN.search(value):
+                rest.append(value)
+        if rest:
+            tags[key] = rest
+        else:
+            del tags[key]
+    return issn, isbn
+
+
+def _keywords(tags: dict[str, list[str]]) -> tuple[str, ...]:
+    """KW: one per tag, one per continuation line (EndNote), or one tag with a `;` list.
+
+    A `;` splits only when the record has a single KW value: EconLit and Web of
+    Science keep `;` inside one keyword of a list.
+    """
+    values = tags.pop("KW", None)
+    if not values:
+        return ()
+    parts: list[str] = []
+    for value in values:
+        parts.extend(value.split("\n") if "\n" in value else (value,))
+    if len(parts) == 1 and ";" in parts[0]:
+        parts = parts[0].split(";")
+    seen: dict[str, None] = {}
+    for part in parts:
+        text = _tidy(part)
+        if text:
+            seen[text] = None
+    return tuple(seen)
+
+
+def _url(tags: dict[str, list[str]]) -> str:
+    """The first URL: UR, else a web link from LK/L2/L1/L3 (file links are not URLs)."""
+    for key in _URL_TAGS:
+        values = tags.get(key)
+        if not values:
+            continue
+        for value in values:
+            text = value.strip()
+            if not text or (key != "UR" and not text.startswith(("http://", "https://"))):
+                continue
+            # Several links in one value, split by spaces or ";" (Zotero, CiteSource).
+            url = text.replace(";", " ").split()[0]
+            if url == text:
+                _drop(tags, key, values, text)
+            return url
+    return ""
+
+
+def _doi(tags: dict[str, list[str]], urls: list[str]) -> str:
+    values = tags.get("DO")
+    if values:
+        for value in values:
+            doi = doi_from(value)
+            if doi:
+                rest = [other for other in values if doi_from(other) != doi]
+                if rest:
+                    tags["DO"] = rest
+                else:
+                    del tags["DO"]
+                return doi
+    # EBSCO puts the DOI in L3; PsycINFO (APA) in M3 as "doi:..."; some notes start with it.
+    for key in ("L3", "M3", "N1"):
+        for value in tags.get(key, ()):
+            text = value.lstrip()
+            if text.startswith(("10.", "doi", "DOI", "https://doi.org/", "http://dx.doi.org/")):
+                doi = doi_from(text)
+                if doi:
+                    return doi
+    for link in urls:
+        if "doi.org/10." in link:
+            return doi_from(link)
+    return ""
+
+
+def _pubmed_ids(
+    tags: dict[str, list[str]], database: str, accession: str, urls: list[str]
+) -> tuple[str, str]:
+    pmid = pmid_from(_pick(tags, ("PMID",)))
+    pmcid = ""
+    # Dimensions: U1 "35957633 [PMID]", "PMC9359172 [PMCID]". EndNote (PubMed): C2 "PMC...".
+    # Scopus: C2 is the PubMed id. Each value is used up when it becomes a field.
+    for key in (*_USER_TAGS, "C2"):
+        values = tags.get(key)
+        if not values:
+            continue
+        rest = []
+        for value in values:
+            text = value.strip()
+            if text.endswith("[PMID]") and not pmid:
+                pmid = text[:-6].strip()
+            elif text.endswith("[PMCID]") and not pmcid:
+                pmcid = text[:-7].strip()
+            elif key == "C2" and _PMC.fullmatch(text) and not pmcid:
+                pmcid = text
+            elif key == "C2" and text.isdigit() and database == "Scopus" and not pmid:
+                pmid = text
+            else:
+                rest.append(value)
+        if rest:
+            tags[key] = rest
+        else:
+            del tags[key]
+    if not pmid and accession.isdigit() and _is_pubmed(database):
+        pmid = accession  # PubMed via EndNote: AN is the PMID (DP "NLM")
+    if not pmid:
+        pmid = _pmid_in_notes(tags)
+    if not (pmid and pmcid):
+        link_pmid, link_pmcid = _pubmed_ids_in_links(urls)
+        pmid = pmid or link_pmid
+        pmcid = pmcid or link_pmcid
+    return pmid, pmcid
+
+
+def _is_pubmed(database: str) -> bool:
+    lowered = database.lower()
+    return lowered == "nlm" or "pubmed" in lowered or "medline" in lowered
+
+
+def _pmid_in_notes(tags: dict[str, list[str]]) -> str:
+    # EBSCO: N1 "Accession Number: 2020-98025-001. PMID: 33343428 ..."
+    for value in tags.get("N1", ()):
+        if value.startswith(("Accession Number:", "PMID")):
+            found = _EBSCO_PMID.search(value)
+            if found:
+                return found[1]
+    return ""
+
+
+def _pubmed_ids_in_links(urls: list[str]) -> tuple[str, str]:
+    pmid = pmcid = ""
+    for link in urls:
+        if "ncbi" in link:
+            found = _PUBMED_URL.search(link)
+            if found and not pmid:
+                pmid = found[1]
+            found = _PMC_URL.search(link)
+            if found and not pmcid:
+                pmcid = found[1]
+        elif "ovid" in link and not pmid:
+            found = _OVID_URL.search(link)
+            if found and found[1].startswith(("med", "prem")) and found[2].isdigit():
+                pmid = found[2]
+    return pmid, pmcid
+
+
+def _accession(tags: dict[str, list[str]], urls: list[str]) -> str:
+    """Accession numbers the database wrote somewhere other than AN."""
+    values = tags.get("U2")
+    if values:  # Embase: U2 "L373791783"
+        for value in values:
+            text = value.strip()
+            if _EMBASE_ID.fullmatch(text):
+                _drop(tags, "U2", values, text)
+                return text
+    for value in tags.get("N1", ()):  # EBSCO: N1 "Accession Number: 178481408; ..."
+        if value.startswith("Accession Number:"):
+            return value[17:].split(";", 1)[0].split(". ", 1)[0].strip().rstrip(".")
+    for link in urls:  # Ovid: the link's AN= (PsycINFO "2019-65183-001", MEDLINE PMID)
+        if "ovid" in link:
+            found = _OVID_URL.search(link)
+            if found:
+                return found[2]
+    return ""
+
+
+def _label(tags: dict[str, list[str]]) -> bool | None:
+    """ASReview's RIS export writes its screening label into a note (N1)."""
+    for value in tags.get("N1", ()):
+        if "ASReview_" in value:
+            if "ASReview_irrelevant" in value:
+                return False
+            if "ASReview_relevant" in value:
+                return True
+    return None
+
+
+def _extra(tags: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    extra: dict[str, tuple[str, ...]] = {}
+    for tag, values in tags.items():
+        kept = tuple(text for text in (value.strip() for value in values) if text)
+        if kept:
+            extra[sys.intern(tag)] = kept
+    return extra
+
+
+# --- Writing ----------------------------------------------------------------
+
+
+class RisWriter:
+    """Writes standard RIS: TY first, ER last, `XX  - value`, one AU and KW per value."""
+
+    name = "ris"
+    label = "RIS"
+    extension = "ris"
+
+    def write(self, citations: Iterable[Citation], out: TextIO) -> int:
+        count = 0
+        for citation in citations:
+            out.write(_format(citation))
+            count += 1
+        return count
+
+
+def _format(citation: Citation) -> str:
+    lines: list[str] = []
+
+    def put(tag: str, value: str) -> None:
+        if value:
+            first, *more = _one_line(value).split("\n")
+            lines.append(f"{tag}{_SEP}{first}")
+            # Continuation lines are indented so none can be mistaken for a tag.
+            lines.extend(f"      {line}" for line in more if line.strip())
+
+    extra = citation.extra
+    put("TY", citation.publication_type or "GEN")
+    put("TI", citation.title)
+    for author in citation.authors:
+        put("AU", author)
+    if citation.year is not None and not _extra_gives(extra, "PY", year_from, citation.year):
+        put("PY", str(citation.year))
+    put("T2", citation.journal)
+    put("VL", citation.volume)
+    put("IS", citation.issue)
+    _put_pages(put, citation.pages)
+    put("SN", citation.issn)
+    put("SN", citation.isbn)
+    if not _extra_gives(extra, "DO", doi_from, citation.doi):
+        put("DO", citation.doi)
+    put("AB", citation.abstract)
+    for keyword in citation.keywords:
+        put("KW", keyword)
+    put("LA", citation.language)
+    if not _extra_gives(extra, "UR", _first_url, citation.url):
+        put("UR", citation.url)
+    put("AN", citation.accession)
+    put("ID", citation.source_id)
+    put("DB", citation.database)
+    # PubMed ids have no RIS tag; Dimensions' way of writing them is read back above.
+    if citation.pmid:
+        put("U1", f"{citation.pmid} [PMID]")
+    if citation.pmcid:
+        put("U1", f"{citation.pmcid} [PMCID]")
+    if citation.label is not None and _label({"N1": list(extra.get("N1", ()))}) != citation.label:
+        put("N1", "ASReview_relevant" if citation.label else "ASReview_irrelevant")
+    for tag, values in extra.items():
+        if tag in _TAGS and tag not in ("TY", "ER"):
+            for value in values:
+                put(tag, value)
+    lines.append("ER  - ")
+    lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(value: str) -> str:
+    return (
+        value.strip()
+        if "\n" not in value
+        else "\n".join(part.strip() for part in value.split("\n"))
+    )
+
+
+def _put_pages(put: Callable[[str, str], None], pages: str) -> None:
+    start, dash, end = pages.partition("-")
+    # A range is split into SP and EP only when both halves survive reading back.
+    if dash and start.strip() and end.strip() and start.strip() != end.strip():
+        put("SP", start.strip())
+        put("EP", end.strip())
+    else:
+        put("SP", pages)
+
+
+def _first_url(value: str) -> str:
+    text = value.strip()
+    return text.replace(";", " ").split()[0] if text else ""
+
+
+def _extra_gives(
+    extra: Mapping[str, tuple[str, ...]], tag: str, derive: Callable[[str], object], value: object
+) -> bool:
+    """True when the first extra value of `tag` reads back as `value`: write that fuller form."""
+    values = extra.get(tag, ())
+    return bool(values) and bool(value) and derive(values[0]) == value
