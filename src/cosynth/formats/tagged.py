@@ -48,18 +48,28 @@ class Unwrapper:
     """Joins the physical lines of one wrapped value back into one line of text.
 
     Exporters wrap long values at a fixed width, breaking between words, so a
-    line break normally stands for a space. A URL or DOI longer than the
-    width, though, is cut in the middle (older PubMed output breaks any long
-    word, see Biopython's Bio.Medline notes), and putting a space there breaks
-    the link. Such a cut is told apart by what only it can produce: the line
-    before it has no trailing space (PubMed keeps the space of a word break),
-    it is as wide as the widest wrapped line seen in the file so far (a
-    word break leaves the line short of the width unless the next word
-    happened to fit exactly) and it ends in a link that is still open.
+    line break normally stands for a space. A word longer than the width, in
+    practice a URL or DOI, is cut in the middle instead (older MEDLINE output
+    cut any long word: see the notes in Biopython's Bio.Medline), and a space
+    put there breaks the link. Such a cut leaves marks a word break cannot:
+
+    - the line before it is as wide as the widest wrapped line seen so far in
+      the file (a word break leaves the line short unless the next word
+      happened to miss by one), and
+    - it has no trailing space: current PubMed output keeps the space of
+      every word break at the end of the line, so in a file that does this
+      (nearly all its breaks end in a space) any break without one is a cut;
+    - in files that strip those spaces (older PubMed, PMC, Web of Science)
+      only a line ending in a link still open (a scheme, "www." or a DOI
+      prefix, and no closing punctuation after it) is taken as cut. A link
+      cut just after ".", ",", ";", ":" or ")" cannot be told from a link
+      ending a sentence there, and keeps the space.
     """
 
     def __init__(self) -> None:
         self.widest = 0
+        self.spaced = 0
+        self.bare = 0
 
     def join(self, lines: Sequence[str], offset: int) -> str:
         """The value spread over `lines`; its text starts at `offset` of the first line."""
@@ -72,16 +82,27 @@ class Unwrapper:
             piece = line.strip()
             if not piece:
                 continue
-            if text and self._cut_inside_link(previous):
+            if text and self._cut_inside_word(previous):
                 text += piece
             else:
                 text = f"{text} {piece}" if text else piece
         return text
 
-    def _cut_inside_link(self, line: str) -> bool:
-        if not line or line[-1].isspace() or len(line) < self.widest:
+    def _cut_inside_word(self, line: str) -> bool:
+        if not line:
             return False
-        return _OPEN_LINK.search(line) is not None
+        if line[-1].isspace():
+            self.spaced += 1
+            return False
+        self.bare += 1
+        if len(line) < self.widest:
+            return False
+        return self._keeps_break_spaces() or _OPEN_LINK.search(line) is not None
+
+    def _keeps_break_spaces(self) -> bool:
+        # Enough evidence that this exporter ends word breaks with a space:
+        # a few bare breaks (the cuts themselves) are allowed for.
+        return self.spaced >= 10 and self.bare * 20 <= self.spaced
 
 
 class Values:
