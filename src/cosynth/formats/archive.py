@@ -1,0 +1,78 @@
+"""Opening ZIP-based uploads (Excel workbooks, ASReview projects) without trusting them.
+
+An uploaded ZIP can claim members far larger than memory (a "zip bomb") or
+name paths outside any folder ("zip slip", ../../etc). Readers never extract
+to disk: they read named members into memory, and only after the archive's
+declared sizes and compression ratios have been checked here. The standard
+library's `zipfile` stops reading a member at its declared size, so the
+declared sizes are the ones that count.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import PurePosixPath
+
+from cosynth.errors import ImportFileError
+
+MAX_MEMBER_BYTES = 1 << 30  # 1 GiB: no export or review database is bigger
+MAX_TOTAL_BYTES = 2 << 30
+# XML and text deflate 5-20 times; a ratio beyond this on a large member is a bomb.
+MAX_RATIO = 200
+_RATIO_FLOOR = 16 << 20  # small members (empty SQLite pages) may compress far better
+
+
+@contextmanager
+def open_zip(data: bytes, filename: str) -> Iterator[zipfile.ZipFile]:
+    """The archive in `data`, after checking its members' sizes; an `ImportFileError` if unsafe."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportFileError(filename, "the ZIP archive is damaged or incomplete") from None
+    with archive:
+        _check_sizes(archive, filename)
+        yield archive
+
+
+def _check_sizes(archive: zipfile.ZipFile, filename: str) -> None:
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        too_big = info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES
+        bomb = info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(
+            info.compress_size, 1
+        )
+        if too_big or bomb:
+            raise ImportFileError(
+                filename,
+                f"the archive member {info.filename!r} unpacks to {info.file_size:,} bytes, "
+                "more than cosynth will unpack from an upload; this is not an ordinary export",
+            )
+
+
+def safe_member_name(name: str) -> bool:
+    """True for a relative path inside the archive: no drive, no root, no "..".
+
+    Names come from inside the upload (project.json names its data file), so
+    they are checked before use even though nothing is written to disk.
+    """
+    if not name or "\\" in name or "\x00" in name or name.startswith("/"):
+        return False
+    path = PurePosixPath(name)
+    return ".." not in path.parts and ":" not in path.parts[0]
+
+
+def read_member(archive: zipfile.ZipFile, name: str, filename: str) -> bytes:
+    """The bytes of member `name`, which must exist and have a safe name."""
+    if not safe_member_name(name):
+        raise ImportFileError(filename, f"the archive names an unsafe path {name!r}")
+    try:
+        with archive.open(name) as handle:
+            return handle.read(MAX_MEMBER_BYTES + 1)
+    except KeyError:
+        raise ImportFileError(filename, f"the archive has no member {name!r}") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ImportFileError(filename, f"the archive member {name!r} is damaged ({exc})") from None
