@@ -14,7 +14,6 @@ however many records there are.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element, ParseError
@@ -75,7 +74,7 @@ class EndnoteXmlReader:
 def _entries(doc: Document, text: str, spans: Iterator[tuple[int, str]]) -> Iterator[Entry]:
     root: Element | None = None
     records: Element | None = None
-    for event, element in iterparse(io.StringIO(text), events=("start", "end")):
+    for event, element in iterparse(_TextSource(text), events=("start", "end")):
         if event == "start":
             if root is None:
                 root = element
@@ -92,6 +91,23 @@ def _entries(doc: Document, text: str, spans: Iterator[tuple[int, str]]) -> Iter
             del records[0]
         else:
             element.clear()
+
+
+class _TextSource:
+    """The decoded text as a file the parser reads in chunks, without a copy of it all.
+
+    (`io.StringIO` would copy the whole text, at four bytes a character.)
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+
+    def read(self, size: int = -1) -> str:
+        start = self.position
+        end = len(self.text) if size < 0 else min(len(self.text), start + size)
+        self.position = end
+        return self.text[start:end]
 
 
 def _check_root(doc: Document, root: Element) -> None:

@@ -23,6 +23,8 @@ _OPEN_LINK = re.compile(
     re.IGNORECASE,
 )
 _ISSN = re.compile(r"\b(\d{4}-?\d{3}[\dXx])\b")
+_IN_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_NOT_NUMBER = re.compile(r"[^0-9Xx]")
 _EMAIL_IN_PARENS = re.compile(r"\s*\(\s*[^()\s]+@[^()\s]+\s*\)")
 
 
@@ -171,9 +173,12 @@ def issn_from(text: str) -> str:
 
 
 def looks_like_issn(text: str) -> bool:
-    """True when `text` is an ISSN alone, not an ISBN (which has 10 or 13 digits)."""
-    compact = clean(text).replace("-", "").replace(" ", "")
-    return len(compact) == 8 and compact[:7].isdigit() and compact[7] in "0123456789Xx"
+    """True when `text` holds an ISSN, not an ISBN (which has 10 or 13 digits).
+
+    A note in brackets ("1759-8486 (Electronic)") does not count.
+    """
+    compact = _NOT_NUMBER.sub("", _IN_BRACKETS.sub("", text)).upper()
+    return len(compact) == 8 and compact[:7].isdigit()
 
 
 def without_email(name: str) -> str:
