@@ -110,6 +110,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "abstract": ("abstract", "abstractnote", "ab", "n2", "description"),
     "keywords": (
         "keywords",
+        "keyword",
         "authorkeywords",
         "indexkeywords",
         "keywordsplus",
@@ -344,14 +345,22 @@ class _Row:
             self.extra[name] = (*self.extra.get(name, ()), *kept)
 
     def take(self, field: str) -> str:
-        """The first non-empty cell of `field`'s columns; other differing ones go to extra."""
+        """The first non-empty cell of `field`'s columns; other differing ones go to extra.
+
+        From a list cell (JSON's two ISSNs) the first item is taken and the
+        rest kept in extra.
+        """
         chosen = ""
         for index in self.map.columns.get(field, ()):
-            text = _text(self.cells[index])
+            cell = self.cells[index]
+            text = clean(cell[0]) if isinstance(cell, tuple) and cell else _text(cell)
             if not text:
                 continue
             if not chosen:
                 chosen = text
+                if isinstance(cell, tuple) and len(cell) > 1:
+                    name = self.map.header[index]
+                    self.extra[name] = (*self.extra.get(name, ()), *cell[1:])
             elif text != chosen:
                 self._keep(index)
         return chosen
