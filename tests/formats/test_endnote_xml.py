@@ -115,6 +115,7 @@ PLAIN_CONFERENCE_PAPER = (
     "<secondary-title>Proceedings of Cochrane Colloquium</secondary-title></titles>"
     "<keywords><keyword>carers&#xD;co-production&#xD;integrated care</keyword></keywords>"
     "<dates><year>2021</year></dates>"
+    "<urls><web-urls><url>https://colloquium.example/abstracts/14</url></web-urls></urls>"
     "</record>"
 )
 
@@ -213,6 +214,8 @@ def test_it_reads_plain_text_fields_without_style_runs() -> None:
     assert record.journal == "Proceedings of Cochrane Colloquium"
     assert record.keywords == ("carers", "co-production", "integrated care")
     assert record.year == 2021
+    assert record.url == "https://colloquium.example/abstracts/14"
+    assert record.extra == {"ref-type": ("47",)}
 
 
 def test_it_gives_the_line_of_each_record_and_its_raw_text() -> None:

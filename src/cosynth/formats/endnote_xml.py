@@ -254,11 +254,15 @@ def _keywords(values: Values) -> tuple[str, ...]:
 
 def _url(values: Values) -> str:
     """The first web address; EndNote also lists "<Go to ISI>://WOS:..." links."""
-    urls = [clean(url) for url in values.get("urls/related-urls/url") if clean(url)]
-    if len(urls) == 1:
-        values.carried("urls/related-urls/url")
-    web = [url for url in urls if url.lower().startswith(_WEB)]
-    return (web or urls or [""])[0]
+    for path in ("urls/related-urls/url", "urls/web-urls/url"):
+        urls = [clean(url) for url in values.get(path) if clean(url)]
+        if not urls:
+            continue
+        if len(urls) == 1:
+            values.carried(path)
+        web = [url for url in urls if url.lower().startswith(_WEB)]
+        return (web or urls)[0]
+    return ""
 
 
 def _extra(values: Values) -> dict[str, tuple[str, ...]]:
