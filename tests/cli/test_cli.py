@@ -9,9 +9,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from cosynth.cli import output
 from cosynth.cli.main import cli
 
 SAMPLES = Path(str(files("cosynth") / "samples"))
+
+
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables as a wide terminal shows them (a pipe would get 80 columns)."""
+    monkeypatch.setattr(output.out, "width", 200)
+    monkeypatch.setattr(output.err, "width", 200)
 
 
 @pytest.fixture
