@@ -245,6 +245,11 @@ def test_it_skips_a_record_cut_off_before_its_first_useful_field() -> None:
     assert "cut off" in entries[1].skipped
 
 
+def test_it_starts_a_new_record_at_pt_when_an_er_line_was_lost() -> None:
+    data = b"PT J\nTI First\nPY 2019\nPT J\nTI Second\nER\n"
+    assert [record.title for record in citations(data)] == ["First", "Second"]
+
+
 def test_it_refuses_a_web_page() -> None:
     page = b"<html><head><title>Web of Science</title></head><body>Session expired</body></html>"
     with pytest.raises(ImportFileError, match="web page") as caught:

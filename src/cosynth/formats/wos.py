@@ -109,6 +109,10 @@ class _Parser:
         if not self.seen_anything:
             self._check_first_line(number, line)
             self.seen_anything = True
+        if self.record is not None and line.startswith("PT ") and len(self.record.lines) > 1:
+            # A record whose ER line was lost: PT only ever opens a record.
+            yield self._entry(self.record, finished=False)
+            self.record = None
         if self.record is not None:
             self.record.lines.append(line)
             if line.rstrip() == "ER":
@@ -168,7 +172,7 @@ class _Parser:
             # before it still import and the import report shows the loss.
             reason = "the record has no title, abstract, authors, DOI or PMID"
             if not finished:
-                reason += "; the file ends inside it (no ER line), so it was probably cut off"
+                reason += "; no ER line ends it, so it was probably cut off"
             return Entry.skip(record.start, raw, reason)
         return Entry(line=record.start, raw=raw, citation=citation)
 
