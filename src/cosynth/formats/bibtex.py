@@ -24,6 +24,7 @@ from cosynth.formats.latex import (
     text_to_latex,
     unescape_entities,
     unescape_verbatim,
+    verbatim_to_latex,
 )
 
 # Fields whose values are addresses, not prose: no LaTeX text rules apply.
@@ -155,7 +156,7 @@ class _Fields:
         return ""
 
     def text(self, *names: str) -> str:
-        return clean(unescape_entities(latex_to_text(self.raw(*names))))
+        return clean(latex_to_text(unescape_entities(self.raw(*names))))
 
     def verbatim(self, *names: str) -> str:
         return clean(unescape_verbatim(self.raw(*names)))
@@ -178,7 +179,7 @@ class _Fields:
 def _decode(name: str, value: str) -> str:
     if name in _VERBATIM:
         return clean(unescape_verbatim(value))
-    return clean(unescape_entities(latex_to_text(value)))
+    return clean(latex_to_text(unescape_entities(value)))
 
 
 def _citation(item: RawEntry, parent: RawEntry | None) -> Citation:
@@ -447,7 +448,8 @@ def _entry_text(citation: Citation, key: str) -> str:
         ("year", str(citation.year) if citation.year is not None else ""),
         (container, citation.journal),
         ("volume", citation.volume),
-        ("number", citation.issue),
+        # A book's or report's "number" is not an issue (see `_issue_number`).
+        ("issue" if kind in _NUMBERED_KINDS else "number", citation.issue),
         ("pages", citation.pages),
         ("doi", citation.doi),
         ("pmid", citation.pmid),
@@ -465,8 +467,12 @@ def _entry_text(citation: Citation, key: str) -> str:
     for name, value in fields:
         if not value:
             continue
-        # Author names are encoded one by one in `_name_text`.
-        written = value if name == "author" else text_to_latex(value)
+        if name == "author":
+            written = value  # names are encoded one by one in `_name_text`
+        elif name in _VERBATIM:
+            written = verbatim_to_latex(value)
+        else:
+            written = text_to_latex(value)
         lines.append(f"  {name} = {{{written}}},")
     lines.append("}\n")
     return "\n".join(lines)

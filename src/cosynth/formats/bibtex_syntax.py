@@ -159,11 +159,17 @@ class BibtexParser:
         assert found is not None  # the pattern matches the empty string
         self.pos = found.end()
         self._skip()
+        key = found.group(0).strip()
         if self._peek() == "=":
+            words = key.split()
+            if len(words) > 1:
+                # "key title = ...": a key, then a field after a missing comma.
+                self.pos = self.text.index(words[0], start) + len(words[0])
+                return words[0]
             # No key at all: the first thing is already a field.
             self.pos = start
             return ""
-        return found.group(0).strip()
+        return key
 
     def _fields(self, closer: str, key: str, line: int) -> list[tuple[str, str]]:
         fields: list[tuple[str, str]] = []
@@ -184,6 +190,11 @@ class BibtexParser:
                 return fields
             if not nxt:
                 raise _Broken(f"the entry that starts on line {line} is never closed")
+            if _NEXT_ENTRY.match(self.text, self.pos):
+                raise _Broken(
+                    "the entry is not closed before the next entry starts: "
+                    f"a closing {closer!r} is missing"
+                )
             if fields and not _FIELD_NAME.match(self.text, self.pos):
                 self._mend_last(fields, closer)
                 continue
@@ -192,6 +203,8 @@ class BibtexParser:
             nxt = self._peek()
             if nxt == ",":
                 self.pos += 1
+            elif nxt == "@" and _NEXT_ENTRY.match(self.text, self.pos):
+                continue  # reported at the top of the loop
             elif nxt != closer and not _FIELD_NAME.match(self.text, self.pos):
                 # A missing comma before another "name =" is forgiven: the
                 # meaning is plain. Anything else needs mending.

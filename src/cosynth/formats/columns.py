@@ -155,6 +155,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "refid",
         "referenceid",
         "citationkey",
+        "sourceid",
         "key",
         "uid",
         "id",

@@ -133,8 +133,7 @@ def latex_to_text(value: str, *, dashes: bool = True) -> str:
     """
     if not _SPECIAL.search(value):
         return value
-    decoded = _Decoder(value, dashes).run()
-    return unicodedata.normalize("NFC", decoded)
+    return _Decoder(value, dashes).run()
 
 
 def unescape_verbatim(value: str) -> str:
@@ -215,7 +214,9 @@ class _Decoder:
             return ""
         # A dotless i or j under an accent is how LaTeX writes an accented i or j.
         base = {"\u0131": "i", "\u0237": "j"}.get(argument[0], argument[0])
-        return base + mark + argument[1:]
+        # Only the accented letter is composed (NFC); the rest of the value is
+        # left exactly as written.
+        return unicodedata.normalize("NFC", base + mark) + argument[1:]
 
 
 def _matching_brace(text: str, start: int) -> int:
@@ -256,7 +257,9 @@ def text_to_latex(value: str) -> str:
     return _NEEDS_ENCODING.sub(lambda found: _ENCODE.get(found.group(0), "-{}"), value)
 
 
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# An HTML character reference not escaped by a backslash: in BibTeX a literal
+# ampersand is written "\\&", so "\\&amp;" is the text "&amp;", not an entity.
+_ENTITY = re.compile(r"(?<!\\)&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 def unescape_entities(value: str) -> str:
@@ -268,3 +271,27 @@ def unescape_entities(value: str) -> str:
     if "&" not in value:
         return value
     return _ENTITY.sub(lambda found: html.unescape(found.group(0)), value)
+
+
+def escape_entities(value: str) -> str:
+    """Protect text that looks like a character reference, so `unescape_entities` keeps it."""
+    if "&" not in value:
+        return value
+    return _ENTITY.sub(lambda found: "&amp;" + found.group(0)[1:], value)
+
+
+_VERBATIM_ENCODE = {"%": "\\%", "#": "\\#", "&": "\\&", "_": "\\_"}
+_VERBATIM_PERCENT = {"{": "%7B", "}": "%7D", "\\": "%5C"}
+
+
+def verbatim_to_latex(value: str) -> str:
+    """Escape a URL or DOI for a BibTeX value that `unescape_verbatim` reads back.
+
+    Braces and backslashes cannot be escaped inside a BibTeX value without
+    upsetting its brace count, so in addresses they are percent-encoded as
+    RFC 3986 section 2.1 allows.
+    """
+    out = []
+    for char in value:
+        out.append(_VERBATIM_ENCODE.get(char) or _VERBATIM_PERCENT.get(char) or char)
+    return "".join(out)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
@@ -21,6 +22,7 @@ from cosynth.errors import ImportFileError
 from cosynth.formats.archive import open_zip
 from cosynth.formats.base import Document, Entry
 from cosynth.formats.columns import Cell, ColumnMap
+from cosynth.formats.latex import escape_entities
 
 # The reason given for a row with no cells at all; the ASReview reader counts on it.
 EMPTY_ROW = "empty row"
@@ -235,6 +237,7 @@ def _excel_text(value: object) -> str:
 # makes it text. https://owasp.org/www-community/attacks/CSV_Injection
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _LIST_FIELDS = frozenset({"authors", "keywords"})
+_OTHER_SEPARATORS = re.compile(r",|\|| and ")
 
 
 class CsvWriter:
@@ -262,14 +265,26 @@ class CsvWriter:
 def _csv_value(citation: Citation, field: str) -> str:
     value = getattr(citation, field)
     if field in _LIST_FIELDS:
-        joined = "; ".join(value)
-        # One name or keyword with a comma ("Marx, Karl") must not be read back
-        # as several: a trailing ";" says the separator is ";".
-        return f"{joined};" if len(value) == 1 and "," in joined else joined
+        return list_cell(value)
     if field == "label":
         return "" if value is None else ("1" if value else "0")
-    return "" if value is None else str(value)
+    return escape_entities("" if value is None else str(value))
+
+
+def list_cell(items: Sequence[str]) -> str:
+    """Names or keywords joined with "; " so that the CSV reader splits them back the same."""
+    joined = escape_entities("; ".join(items))
+    # One name or keyword that the reader would split on another separator
+    # ("Marx, Karl", "a|b") or read as a Python list gets a trailing ";",
+    # which tells the reader that ";" is the separator.
+    if len(items) == 1 and (_OTHER_SEPARATORS.search(joined) or joined.startswith("[")):
+        return f"{joined};"
+    return joined
 
 
 def _safe(text: str) -> str:
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    # An apostrophe the reader would take for this guard is itself guarded.
+    guarded = text.startswith(_FORMULA_START) or (
+        text.startswith("'") and text[1:2].startswith(_FORMULA_START)
+    )
+    return f"'{text}" if guarded else text
