@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from cosynth.domain.citation import Citation
 from cosynth.formats.base import Document, Entry
-from cosynth.formats.bibtex import BibtexReader, BibtexWriter, names_from
+from cosynth.formats.bibtex import BibtexReader, BibtexWriter
+from cosynth.formats.bibtex_names import names_from
 from cosynth.formats.registry import detect_reader
 from tests.shared_data import imports_dir, inventory_files
 
@@ -487,3 +488,9 @@ def test_it_reads_back_what_it_writes(originals: list[Citation]) -> None:
     assert len(again) == len(keyed)
     for before, after in zip(keyed, again, strict=True):
         assert after.with_changes(extra={}) == before
+
+
+def test_it_finds_entries_after_a_long_comment_in_a_bib_file() -> None:
+    doc = Document("long.bib", ("% comment line\n" * 1000 + "@article{k, title={T}}\n").encode())
+    assert detect_reader(doc).name == "bibtex"
+    assert READER.sniff(Document("long.txt", doc.data)) == 0

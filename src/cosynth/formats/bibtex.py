@@ -17,6 +17,7 @@ from typing import TextIO
 
 from cosynth.domain.citation import Citation
 from cosynth.formats.base import Document, Entry
+from cosynth.formats.bibtex_names import name_to_bibtex, names_from
 from cosynth.formats.bibtex_syntax import BibtexParser, RawEntry, SyntaxProblem
 from cosynth.formats.fields import clean, doi_from, pmcid_from, pmid_from, unique, year_from
 from cosynth.formats.latex import (
@@ -35,7 +36,6 @@ _TAGGED_START = re.compile(r"\A\s*(?:[A-Z][A-Z0-9]{1,3} {0,2}- |FN |PT |%[0-9A-Z
 _NOTE_PMID = re.compile(r"\s*PMID:?\s*(\d{1,9})\s*", re.IGNORECASE)
 # Hyphen, and the Unicode hyphens and dashes exporters put in page ranges.
 _PAGE_DASH = re.compile("\\s*[-\u2010-\u2015]+\\s*")
-_AND = re.compile(r"[{}]|\s+and\s+", re.IGNORECASE)
 _CROSSREF = re.compile(r"crossref", re.IGNORECASE)
 _NUMBERED_KINDS = frozenset(
     {
@@ -69,9 +69,13 @@ class BibtexReader:
 
     def sniff(self, doc: Document) -> int:
         head = doc.head
-        if _TAGGED_START.match(head) or not _HEAD_LINE.search(head):
+        if _TAGGED_START.match(head):
             return 0
-        return 95 if doc.extension in ("bib", "bibtex", "biblatex") else 80
+        named_bib = doc.extension in ("bib", "bibtex", "biblatex")
+        if _HEAD_LINE.search(head):
+            return 95 if named_bib else 80
+        # A .bib file may open with more comment or @preamble than the head holds.
+        return 60 if named_bib and _HEAD_LINE.search(doc.text) else 0
 
     def read(self, doc: Document) -> Iterator[Entry]:
         text = doc.text
@@ -277,75 +281,6 @@ def _keywords(fields: _Fields) -> tuple[str, ...]:
     return unique(found)
 
 
-# Names ------------------------------------------------------------------
-
-
-def names_from(value: str) -> tuple[str, ...]:
-    """The names in a BibTeX `author` value, each as "Surname, Given" (BibTeXing, section 4).
-
-    A braced name (`{World Health Organization}`) is one corporate name, kept whole.
-    """
-    names: list[str] = []
-    for part in _split_top(value, _AND):
-        if clean(part).lower() == "others":
-            continue  # BibTeX's way to write "et al."
-        name = _format_name(part)
-        if name:
-            names.append(name)
-    return tuple(names)
-
-
-def _split_top(value: str, separator: re.Pattern[str]) -> list[str]:
-    """Split `value` at `separator` (a pattern that also matches braces) outside braces."""
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    for found in separator.finditer(value):
-        piece = found.group(0)
-        if piece == "{":
-            depth += 1
-        elif piece == "}":
-            depth -= 1
-        elif depth == 0:
-            parts.append(value[start : found.start()])
-            start = found.end()
-    parts.append(value[start:])
-    return parts
-
-
-_COMMA = re.compile(r"[{},]")
-_WHITESPACE = re.compile(r"[{}]|\s+")
-
-
-def _format_name(raw: str) -> str:
-    parts = [clean(latex_to_text(part)) for part in _split_top(raw.strip(), _COMMA)]
-    if len(parts) == 1:
-        return _first_last(raw.strip())
-    last, rest = parts[0], parts[1:]
-    if len(rest) >= 2:
-        # "von Last, Jr, First" becomes "Last, First, Jr" as RIS and MEDLINE write it.
-        jr, first = rest[0], " ".join(rest[1:])
-        return ", ".join(part for part in (last, first, jr) if part)
-    first = rest[0]
-    return f"{last}, {first}" if first else last
-
-
-def _first_last(raw: str) -> str:
-    """ "First von Last" to "von Last, First": the von part starts at the first lower-case word."""
-    words = [word for word in _split_top(raw, _WHITESPACE) if word]
-    decoded = [clean(latex_to_text(word)) for word in words]
-    if len(words) <= 1:
-        return decoded[0] if decoded else ""
-    start = len(words) - 1
-    for index, word in enumerate(words[:-1]):
-        if word[0].islower():
-            start = index
-            break
-    first = " ".join(decoded[:start])
-    last = " ".join(decoded[start:])
-    return f"{last}, {first}" if first else last
-
-
 # Writer -----------------------------------------------------------------
 
 # RIS reference types and their nearest BibTeX entry types.
@@ -389,7 +324,6 @@ _BIBTEX_TYPES = frozenset(
 )
 _SAFE_KEY = re.compile(r"[A-Za-z0-9_:./+\-]+")
 _KEY_WORD = re.compile(r"[A-Za-z0-9]+")
-_NEEDS_BRACES = re.compile(r"\band\b|^others$", re.IGNORECASE)
 
 
 class BibtexWriter:
@@ -444,7 +378,7 @@ def _entry_text(citation: Citation, key: str) -> str:
     container = "booktitle" if kind in ("inproceedings", "incollection") else "journal"
     fields: list[tuple[str, str]] = [
         ("title", citation.title),
-        ("author", " and ".join(_name_text(name) for name in citation.authors)),
+        ("author", " and ".join(name_to_bibtex(name) for name in citation.authors)),
         ("year", str(citation.year) if citation.year is not None else ""),
         (container, citation.journal),
         ("volume", citation.volume),
@@ -468,7 +402,7 @@ def _entry_text(citation: Citation, key: str) -> str:
         if not value:
             continue
         if name == "author":
-            written = value  # names are encoded one by one in `_name_text`
+            written = value  # names are encoded one by one in `name_to_bibtex`
         elif name in _VERBATIM:
             written = verbatim_to_latex(value)
         else:
@@ -485,20 +419,6 @@ def _entry_type(citation: Citation) -> str:
     if given.upper() in _RIS_TYPES:
         return _RIS_TYPES[given.upper()]
     return "article" if citation.journal else "misc"
-
-
-def _name_text(name: str) -> str:
-    """One author for an `author` field, so that `names_from` reads back the same name."""
-    encoded = text_to_latex(name)
-    parts = [part.strip() for part in name.split(",")]
-    if _NEEDS_BRACES.search(name) or "," not in name:
-        # A corporate or one-piece name, or one holding the word "and": braces
-        # keep it whole.
-        return f"{{{encoded}}}"
-    if len(parts) >= 3:
-        last, first, jr = parts[0], ", ".join(parts[1:-1]), parts[-1]
-        return ", ".join(text_to_latex(part) for part in (last, jr, first))
-    return encoded
 
 
 def _joined_keywords(keywords: tuple[str, ...]) -> str:

@@ -11,15 +11,22 @@ column for a field outright. Columns that map to no field are kept in
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
-from urllib.parse import unquote
 
 from cosynth.domain.citation import CITATION_FIELDS, Citation
 from cosynth.errors import ImportFileError
+from cosynth.formats.cells import (
+    Cell,
+    cell_value,
+    doi_in_url,
+    people,
+    rayyan_decision,
+    terms,
+    text_of,
+)
 from cosynth.formats.fields import (
     clean,
     doi_from,
@@ -29,10 +36,7 @@ from cosynth.formats.fields import (
     unique,
     year_from,
 )
-from cosynth.formats.latex import unescape_entities
 
-# A cell: text, or a list of texts where the source has lists (JSON).
-Cell = str | tuple[str, ...]
 _T = TypeVar("_T")
 
 # Field -> normalised column names, most specific first. Sources: the column
@@ -200,7 +204,6 @@ _LABELS: dict[str, bool | None] = {
     "irrelevant": False,
 }
 _RAYYAN = re.compile(r"RAYYAN-INCLUSION:\s*\{([^}]*)\}")
-_RAYYAN_VOTE = re.compile(r'"[^"]*"\s*=>\s*"([^"]*)"')
 # Embase's "Source" column: "Cancer (2004) 102:4 (253-258). Date of Publication: ..."
 _EMBASE_SOURCE = re.compile(
     r"^(?P<journal>.+?) \((?P<year>\d{4})\)"
@@ -212,10 +215,7 @@ _PUBMED_CITATION = re.compile(
     r";(?P<volume>[^():;.\s]+)?(?:\((?P<issue>[^)]*)\))?(?::(?P<pages>[^.;\s]+))?"
 )
 _NOT_WORD = re.compile(r"[^\w]+")
-_URL_PARTS = re.compile(r"[?&#;]")
 _DASH = re.compile("\\s*[-\u2010-\u2015]+\\s*")
-_ET_AL = frozenset({"...", "\u2026", "et al", "et al.", "others"})
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def normalise(name: str) -> str:
@@ -333,7 +333,9 @@ class _Row:
     def __init__(self, columns: ColumnMap, cells: Sequence[Cell]) -> None:
         self.map = columns
         width = len(columns.header)
-        self.cells = [_cell(cells[index]) if index < len(cells) else "" for index in range(width)]
+        self.cells = [
+            cell_value(cells[index]) if index < len(cells) else "" for index in range(width)
+        ]
         self.overflow = list(cells[width:])
         self.extra: dict[str, tuple[str, ...]] = {}
 
@@ -354,7 +356,7 @@ class _Row:
         chosen = ""
         for index in self.map.columns.get(field, ()):
             cell = self.cells[index]
-            text = clean(cell[0]) if isinstance(cell, tuple) and cell else _text(cell)
+            text = clean(cell[0]) if isinstance(cell, tuple) and cell else text_of(cell)
             if not text:
                 continue
             if not chosen:
@@ -376,7 +378,7 @@ class _Row:
         chosen_text = ""
         for index in self.map.columns.get(field, ()):
             cell = self.cells[index]
-            text = _text(cell)
+            text = text_of(cell)
             if not text:
                 continue
             if chosen is None:
@@ -421,7 +423,7 @@ class _Row:
             self._keep(index)
         for index in range(len(self.map.header), len(self.overflow) + len(self.map.header)):
             # Cells beyond the header (a stray delimiter in a row) are kept too.
-            text = _text(self.overflow[index - len(self.map.header)])
+            text = text_of(self.overflow[index - len(self.map.header)])
             if text:
                 self.extra[f"column {index + 1}"] = (text,)
         return citation.with_changes(extra=self.extra)
@@ -430,7 +432,7 @@ class _Row:
         return self.take_first("authors", people) or ()
 
     def _year(self) -> int | None:
-        return self.take_first("year", lambda cell: year_from(_text(cell)))
+        return self.take_first("year", lambda cell: year_from(text_of(cell)))
 
     def _pages(self) -> str:
         pages = self.take("pages")
@@ -441,12 +443,12 @@ class _Row:
 
     def _doi(self) -> str:
         # "doi1" in a test file, or a DOI column holding something else, goes to extra.
-        doi = self.take_first("doi", lambda cell: doi_from(_text(cell)))
+        doi = self.take_first("doi", lambda cell: doi_from(text_of(cell)))
         if doi:
             return doi
         # Links often carry the DOI (Embase's OpenURL "id=doi:10...", doi.org URLs).
         for index in self.map.columns.get("url", ()):
-            found = doi_in_url(_text(self.cells[index]))
+            found = doi_in_url(text_of(self.cells[index]))
             if found:
                 return found
         return ""
@@ -472,7 +474,7 @@ class _Row:
     def _rayyan_label(self) -> bool | None:
         """Rayyan writes decisions into its notes: `RAYYAN-INCLUSION: {"Alice"=>"Included"}`."""
         for index in self.map.unmapped:
-            text = _text(self.cells[index])
+            text = text_of(self.cells[index])
             found = _RAYYAN.search(text) if "RAYYAN-INCLUSION" in text else None
             if found:
                 return rayyan_decision(found.group(1))
@@ -480,7 +482,7 @@ class _Row:
 
     def _embase_source(self, citation: Citation) -> Citation:
         index = self._column("source")
-        found = _EMBASE_SOURCE.match(_text(self.cells[index])) if index is not None else None
+        found = _EMBASE_SOURCE.match(text_of(self.cells[index])) if index is not None else None
         if found is None:
             return citation
         parts = found.groupdict()
@@ -494,7 +496,7 @@ class _Row:
 
     def _pubmed_citation(self, citation: Citation) -> Citation:
         index = self._column("citation")
-        found = _PUBMED_CITATION.search(_text(self.cells[index])) if index is not None else None
+        found = _PUBMED_CITATION.search(text_of(self.cells[index])) if index is not None else None
         if found is None:
             return citation
         parts = found.groupdict()
@@ -513,128 +515,5 @@ class _Row:
 
 def _label_of(cell: Cell) -> tuple[bool | None] | None:
     """A label cell's meaning, boxed so that "unlabelled" (-1) still counts as read."""
-    text = _text(cell).lower()
+    text = text_of(cell).lower()
     return (_LABELS[text],) if text in _LABELS else None
-
-
-def doi_in_url(url: str) -> str:
-    """A DOI inside a link: a doi.org path or a query value ("id=doi:10.4103%2F2303-...")."""
-    if "10." not in url:
-        return ""
-    for part in _URL_PARTS.split(url):
-        if "10." in part:
-            doi = doi_from(unquote(part))
-            if doi:
-                return doi
-    return ""
-
-
-def _cell(value: Cell) -> Cell:
-    if isinstance(value, tuple):
-        return tuple(text for text in (_cell_text(item) for item in value) if text)
-    return _cell_text(value)
-
-
-def _cell_text(value: str) -> str:
-    """A cell's text without the packaging spreadsheets and exporters add."""
-    text = value.strip()
-    if text.startswith('="') and text.endswith('"') and len(text) >= 3:
-        # CINAHL/EBSCO wrap values as Excel formulas so Excel keeps leading zeros.
-        text = text[2:-1].replace('""', '"').strip()
-    elif text.startswith("'") and text[1:2] in _FORMULA_START:
-        # The CSV writer's guard against formula injection, undone.
-        text = text[1:]
-    return unescape_entities(text) if "&" in text else text
-
-
-def _text(value: Cell) -> str:
-    if isinstance(value, tuple):
-        return clean("; ".join(value))
-    return clean(value)
-
-
-def _python_list(text: str) -> list[str] | None:
-    """ASReview and pandas write lists as Python literals: "['Marx, Karl', 'Lindgren, A']"."""
-    if not (text.startswith("[") and text.endswith("]")):
-        return None
-    try:
-        value = ast.literal_eval(text)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        return None
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return value
-    return None
-
-
-def people(cell: Cell) -> tuple[str, ...]:
-    """The names in an authors cell, in order, each as exported.
-
-    Exporters separate names with ";" (Scopus, Excel), "|" (OpenAlex),
-    " and " (BibTeX-minded tools) or ","; a comma also sits inside "Surname,
-    Given", so a comma separates names only when every piece has two words
-    or more ("Liu R., Adler D.G.", "Joseph Rottman, Erran Carmel").
-    """
-    if isinstance(cell, tuple):
-        parts: list[str] = list(cell)
-    else:
-        text = cell.strip()
-        listed = _python_list(text)
-        if listed is not None:
-            parts = listed
-        elif ";" in text:
-            parts = text.split(";")
-        elif "|" in text:
-            parts = text.split("|")
-        elif " and " in text and "," in text:
-            parts = text.split(" and ")
-        elif "," in text:
-            pieces = text.split(",")
-            parts = pieces if all(len(piece.split()) >= 2 for piece in pieces) else [text]
-        else:
-            parts = [text]
-    names = (clean(part) for part in parts)
-    return tuple(name for name in names if name and name.lower() not in _ET_AL)
-
-
-def terms(cell: Cell) -> list[str]:
-    """The keywords in a cell: split on ";" (or "|"), else on commas outside brackets."""
-    if isinstance(cell, tuple):
-        return [clean(term) for term in cell]
-    text = cell.strip()
-    listed = _python_list(text)
-    if listed is not None:
-        return [clean(term) for term in listed]
-    if ";" in text:
-        return [clean(term) for term in text.split(";")]
-    if "|" in text:
-        return [clean(term) for term in text.split("|")]
-    return [clean(term) for term in _split_outside_brackets(text)]
-
-
-def _split_outside_brackets(text: str) -> list[str]:
-    """Split on commas outside (...) and [...]: Emtree writes "cyst (diagnosis, surgery)"."""
-    if "(" not in text and "[" not in text:
-        return text.split(",")
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    for index, char in enumerate(text):
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth = max(depth - 1, 0)
-        elif char == "," and depth == 0:
-            parts.append(text[start:index])
-            start = index + 1
-    parts.append(text[start:])
-    return parts
-
-
-def rayyan_decision(votes: str) -> bool | None:
-    """All reviewers "Included": True; all "Excluded": False; maybes or conflicts: None."""
-    decisions = {vote.strip().lower() for vote in _RAYYAN_VOTE.findall(votes)}
-    if decisions == {"included"}:
-        return True
-    if decisions == {"excluded"}:
-        return False
-    return None

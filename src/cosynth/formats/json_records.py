@@ -20,7 +20,8 @@ from typing import Any
 
 from cosynth.errors import ImportFileError
 from cosynth.formats.base import Document, Entry
-from cosynth.formats.columns import Cell, ColumnMap
+from cosynth.formats.cells import Cell
+from cosynth.formats.columns import ColumnMap
 
 _DECODER = json.JSONDecoder()
 # A record found: the line its value starts on, its text, and the value.

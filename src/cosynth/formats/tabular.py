@@ -21,7 +21,8 @@ from cosynth.domain.citation import CITATION_FIELDS, Citation
 from cosynth.errors import ImportFileError
 from cosynth.formats.archive import open_zip
 from cosynth.formats.base import Document, Entry
-from cosynth.formats.columns import Cell, ColumnMap
+from cosynth.formats.cells import Cell
+from cosynth.formats.columns import ColumnMap
 from cosynth.formats.latex import escape_entities
 
 # The reason given for a row with no cells at all; the ASReview reader counts on it.
