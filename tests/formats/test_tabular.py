@@ -313,6 +313,12 @@ def test_it_reads_web_of_science_tab_delimited_columns() -> None:
     assert citation.publication_type == "J"
 
 
+def test_it_reads_a_web_of_science_title_that_starts_with_a_quote_mark() -> None:
+    text = WOS_TAB + WOS_TAB.split("\n")[1].replace("A study", '"Mind the gap: a study') + "\n"
+    records = citations(Document("savedrecs.txt", text.encode("utf-8")))
+    assert [c.title for c in records] == ["A study", '"Mind the gap: a study']
+
+
 def test_it_unwraps_excel_formula_cells_from_cinahl() -> None:
     text = 'Title,Accession Number,DOI,ISSN\n"A title",="123456",="10.1234/abc","=""0001-2345"""\n'
     [citation] = rows(text)
@@ -405,6 +411,26 @@ def test_it_skips_empty_rows_and_id_only_rows_with_their_lines() -> None:
     assert entries[4].line == 7
     assert entries[4].citation is not None
     assert entries[4].citation.title == "Last"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('title,abstract\nA,b\n"B,unclosed\nC,d\n', 3),
+        ('title,abstract\n"A unclosed,b\nC,d\n"E",f\n', 2),
+    ],
+)
+def test_it_refuses_a_quoted_cell_that_is_never_closed(text: str, line: int) -> None:
+    # Otherwise the rows after it would silently become part of one cell.
+    with pytest.raises(ImportFileError) as raised:
+        table(text)
+    assert raised.value.line == line
+    assert "quote mark is missing" in raised.value.problem
+
+
+def test_it_accepts_literal_quote_marks_in_cells() -> None:
+    text = 'title,size\nA,"5"" disk"\nB,5" disk\n"C\nD",x\n'
+    assert [c.extra["size"] for c in rows(text)] == [('5" disk',), ('5" disk',), ("x",)]
 
 
 def test_it_keeps_cells_beyond_the_header() -> None:

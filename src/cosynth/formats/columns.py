@@ -121,6 +121,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "keywordsdisplayname",
         "meshterms",
         "ieeeterms",
+        "subjects",
+        "subjectterms",
         "manualtags",
         "automatictags",
         "kw",

@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
-from typing import TextIO
+from typing import Literal, TextIO
 
 from cosynth.domain.citation import CITATION_FIELDS, Citation
 from cosynth.errors import ImportFileError
@@ -59,14 +59,20 @@ class CsvReader:
 
     def read(self, doc: Document) -> Iterator[Entry]:
         lines = _Lines(doc.text)
-        delimiter = _delimiter(lines.first(), doc.extension)
+        first = lines.first()
+        delimiter = _delimiter(first, doc.extension)
         if delimiter is None:
             raise ImportFileError(
                 doc.filename,
                 "the first line has no commas, semicolons or tabs, so it is not a table header",
                 line=lines.line,
             )
-        rows = csv.reader(lines, delimiter=delimiter, skipinitialspace=delimiter != "\t")
+        rows = csv.reader(
+            lines,
+            delimiter=delimiter,
+            skipinitialspace=delimiter != "\t",
+            quoting=_quoting(first, delimiter),
+        )
         try:
             header_line = lines.line
             header = next(rows, [])
@@ -77,7 +83,9 @@ class CsvReader:
             columns.require_recognised(doc.filename, header_line)
             for cells in rows:
                 start = lines.line
-                yield _entry(columns, cells, start, lines.take_raw())
+                raw = lines.take_raw()
+                _check_quotes(raw, start, doc.filename)
+                yield _entry(columns, cells, start, raw)
         except csv.Error as exc:
             raise ImportFileError(
                 doc.filename, f"the table is damaged: {exc}", line=lines.line
@@ -116,6 +124,38 @@ class _Lines:
         self.line += len(self._taken)
         self._taken.clear()
         return raw.rstrip("\n")
+
+
+def _quoting(header: str, delimiter: str) -> Literal[0, 3]:
+    """No quoting for Web of Science tab-delimited files, which never quote.
+
+    Their titles may start with a quote mark ("Mind the gap": ...), which a
+    quoting reader would take for the start of a quoted cell.
+    """
+    if delimiter == "\t" and '"' not in header:
+        names = next(csv.reader([header], delimiter="\t"), [])
+        if ColumnMap(names).dialect.wos:
+            return csv.QUOTE_NONE
+    return csv.QUOTE_MINIMAL
+
+
+def _check_quotes(raw: str, line: int, filename: str) -> None:
+    """Refuse a row that spans lines with an odd number of quote marks.
+
+    Only a quoted cell may hold a line break, and a well-formed quoted cell
+    has an even number of quote marks (RFC 4180, section 2). An odd count
+    means a closing quote is missing: the csv module would then read the
+    following rows, up to the next quote mark or the end of the file, into
+    this one cell, and those records would be lost without a word.
+    """
+    if "\n" in raw and raw.count('"') % 2:
+        raise ImportFileError(
+            filename,
+            "a quoted cell in the row starting here is never closed (a quote mark is "
+            "missing), so the rows after it would run into it; fix the quote marks in "
+            "this row and import the file again",
+            line=line,
+        )
 
 
 def _delimiter(line: str, extension: str) -> str | None:
