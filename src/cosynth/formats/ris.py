@@ -24,13 +24,13 @@ its own tag, so that the writer can put it back.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import islice
 from typing import TextIO
 
-from cosynth.domain.citation import Citation
+from cosynth.domain.citation import CITATION_FIELDS, Citation
 from cosynth.errors import ImportFileError
 from cosynth.formats.base import Document, Entry
 from cosynth.formats.fields import clean, doi_from, page_range, pmid_from, year_from
@@ -55,6 +55,16 @@ _ODD_TAG = re.compile(
     r"\ufeff?(?:([A-Z][A-Z0-9])[ \t]+|(PMID)[ \t]*|([A-Z][A-Z0-9]{2,3})  )-(?:[ \t]+|$)(.*)"
 )
 
+# The start of a line that `_ODD_TAG` reads as a tag but that is not a plain
+# `XX  - ` tag line (nor the `ER  -` that ends a record), or that starts with a
+# byte-order mark. A record holding one is read line by line.
+_ODD_LINE = re.compile(
+    r"\n(?![A-Z][A-Z0-9]  - |ER  -)"
+    r"(?:\ufeff|[A-Z][A-Z0-9][ \t]+-(?:[ \t]|$)|PMID[ \t]*-(?:[ \t]|$)"
+    r"|[A-Z][A-Z0-9]{2,3}  -(?:[ \t]|$))",
+    re.MULTILINE,
+)
+
 # MEDLINE (nbib) tags are up to four letters with the hyphen in column 5
 # ("PMID- ", "OWN - "); RIS never writes a letter in columns 3-4 before it.
 _MEDLINE_TAG = re.compile(r"^[A-Z]{3}[A-Z ]- ", re.MULTILINE)
@@ -65,6 +75,11 @@ _JOURNAL_TAGS = ("T2", "JF", "JO", "BT", "JA", "J2", "J1")
 _YEAR_TAGS = ("PY", "Y1", "DA")
 _URL_TAGS = ("UR", "LK", "L2", "L1", "L3")
 _USER_TAGS = ("U1", "U2", "U3", "U4", "U5")
+
+# A plain tag line and the continuation lines after it (lines that start no
+# tag), read in one pass over a well-formed record; the line break before the
+# tag is part of the match.
+_TAG_LINE = re.compile(r"\n([A-Z][A-Z0-9])  - ([^\n]*(?:\n(?![A-Z][A-Z0-9]  - )[^\n]*)*)")
 
 _ISXN = re.compile(r"\d[\d-]*[\dXx]")
 _PMC = re.compile(r"PMC\d+")
@@ -82,7 +97,16 @@ _EMBASE_ID = re.compile(r"L\d{6,}")
 _CHUNK_BYTES = 1 << 20
 _STREAM_ABOVE = 4 * _CHUNK_BYTES
 
+# Read well-formed records by the fast path (switched off by a test that
+# checks that both paths read every shared file the same way).
+_FAST = True
+
 _NOT_SCREENABLE = "the record has no title, abstract, authors, DOI or PubMed id to screen on"
+
+# `Citation` is built positionally (a keyword call costs a microsecond a
+# record); this is the order of its fields.
+if [field.name for field in dataclasses.fields(Citation)] != [*CITATION_FIELDS, "extra"]:
+    raise ImportError("cosynth.formats.ris expects Citation's fields in CITATION_FIELDS order")
 
 
 class RisReader:
@@ -106,12 +130,13 @@ class RisReader:
 
     def read(self, doc: Document) -> Iterator[Entry]:
         scan = _Scan()
-        for line, raw, tags in scan.records(_line_batches(_text_pieces(doc))):
-            citation = _citation(tags, scan.header_database)
+        for line, raw, tags in scan.records(_text_pieces(doc)):
+            fields = _fields(tags, scan.header_database)
+            citation = Citation(*fields, _extra(tags))
             if citation.is_empty:
                 yield Entry.skip(line, raw, _NOT_SCREENABLE)
             else:
-                yield Entry(line=line, raw=raw, citation=citation)
+                yield Entry(line, raw, citation)
         if not scan.found:
             raise ImportFileError(doc.filename, _no_records_problem(scan))
 
@@ -187,127 +212,214 @@ def _unify_newlines(text: str) -> str:
     return text
 
 
-def _line_batches(pieces: Iterable[str]) -> Iterator[list[str]]:
-    """Whole lines from text pieces, a piece's worth at a time."""
-    rest = ""
-    for piece in pieces:
-        lines = (rest + piece).split("\n")
-        rest = lines.pop()
-        if lines:
-            yield lines
-    if rest:
-        yield [rest]
-
-
 # --- Finding the records ----------------------------------------------------
+
+# (first line number, raw text, {tag: values})
+_Found = tuple[int, str, dict[str, list[str]]]
 
 
 class _Scan:
-    """Splits lines into records; remembers what it saw for the error message."""
+    """Splits the text into records.
+
+    A well-formed record (a `TY  - ` line, plain `XX  - ` tag lines and their
+    continuation lines, an `ER  -` line, and no tag before the next `TY`) is
+    found with `str.find` and read by one regular expression: this is where a
+    100,000-record file spends its time. Anything else (odd tag lines, a
+    missing `ER` or `TY`, tags between records) goes through `_lines`, which
+    reads line by line. `_FAST = False` sends every record through `_lines`.
+    """
 
     def __init__(self) -> None:
-        self.found = False
-        self.tag_lines = False
+        self.found = False  # a record was yielded
+        self.tag_lines = False  # a tag line was seen
+        self.seen_ty = False
+        self.boundaries = False  # a TY or ER line was seen
         self.header_database = ""
 
-    def records(
-        self, batches: Iterable[list[str]]
-    ) -> Iterator[tuple[int, str, dict[str, list[str]]]]:
-        """Yield (first line number, raw text, {tag: values}) for each record.
+    def records(self, pieces: Iterable[str]) -> Iterator[_Found]:
+        """Yield every record of the text, cutting it at record starts between pieces."""
+        pending = ""
+        base = 0  # 0-based number of the first line of `pending`
+        for piece in pieces:
+            text = pending + piece if pending else piece
+            cut = text.rfind("\nTY  - ")
+            if cut < 0:
+                pending = text
+                continue
+            region, pending = text[: cut + 1], text[cut + 1 :]
+            yield from self._region(region, base, followed_by_ty=True)
+            base += region.count("\n")
+        yield from self._region(pending, base, followed_by_ty=False)
 
-        One loop over every line: this is where a 100,000-record file spends
-        its time, so the common case (`XX  - value`) is decided by one slice
-        comparison before anything slower is tried.
+    def _region(self, region: str, base: int, *, followed_by_ty: bool) -> Iterator[_Found]:
+        """Records of `region`, which starts at a line start and ends at one (or the end).
+
+        Positions below are those of the line break before a line; a line break
+        is put before the first line so that every line has one.
         """
+        if not _FAST:
+            yield from self._lines(region.split("\n"), base, followed_by_ty=followed_by_ty)
+            return
+        text = "\n" + region
+        size = len(text)
+        odd = [found.start() for found in _ODD_LINE.finditer(text)]
+        next_odd = 0
+        line = base  # the 0-based number of the line after the break at `counted`
+        counted = 0
+        pos = 0
+        while pos < size:
+            start = text.find("\nTY  - ", pos)
+            if start < 0:
+                start = size
+            if start > pos:  # lines between records: print headers, numbers, or tags
+                gap = text[pos + 1 : start]
+                if _has_tag_line(gap):
+                    line += text.count("\n", counted, pos)
+                    counted = pos
+                    follows = start < size or followed_by_ty
+                    yield from self._lines(gap.split("\n"), line, followed_by_ty=follows)
+                else:
+                    self._read_header(gap)
+                pos = start
+                continue
+            after = text.find("\nTY  - ", start + 1)  # where the next record starts
+            if after < 0:
+                after = size
+            end = text.find("\nER  -", start, after)
+            while next_odd < len(odd) and odd[next_odd] < start:
+                next_odd += 1
+            stop = after
+            if end >= 0:
+                stop = text.find("\n", end + 1, after)
+                stop = after if stop < 0 else stop
+                well_formed = (
+                    text[end + 6 : end + 7] in ("", " ", "\t", "\n")
+                    and (next_odd == len(odd) or odd[next_odd] >= after)
+                    and not _has_tag_line(text[stop + 1 : after])
+                )
+            else:
+                well_formed = False  # no ER before the next TY
+            line += text.count("\n", counted, start)
+            counted = start
+            if well_formed:
+                self.found = self.seen_ty = self.boundaries = self.tag_lines = True
+                yield line + 1, text[start + 1 : stop], _read_tags(text, start, end)
+                self._read_header(text[stop + 1 : after])
+            else:
+                follows = after < size or followed_by_ty
+                lines = text[start + 1 : after].split("\n")
+                yield from self._lines(lines, line, followed_by_ty=follows)
+            pos = after
+
+    def _read_header(self, gap: str) -> None:
+        if "Database:" in gap:  # the RIS download header (spec, "Header") names the database
+            for text in gap.split("\n"):
+                if text.startswith("Database:"):
+                    self.header_database = clean(text[9:])
+
+    def _lines(self, lines: list[str], base: int, *, followed_by_ty: bool) -> Iterator[_Found]:
+        """Read records line by line: the path for everything that is not well formed."""
         record: dict[str, list[str]] | None = None
         is_open = False  # inside a record: a line without a tag continues the last value
-        seen_ty = boundaries = False  # a TY line, any TY or ER line, was seen
-        first = last = 0  # indexes of the record's first and last lines in `lines`
+        first = last = 0  # indexes of the record's first and last lines
         last_tag = ""
-        base = 0  # the 0-based line number of lines[0]
-        carry: list[str] = []  # lines of a record not yet yielded when the batch ended
-        for batch in batches:
-            lines = carry + batch if carry else batch
-            index = len(carry) - 1
-            for line in islice(lines, len(carry), None):
-                index += 1
-                if line[2:6] == _SEP:
-                    tag = line[:2]
-                    value = line[6:]
-                elif not line:
+        for index, line in enumerate(lines):
+            if line[2:6] == _SEP:
+                tag = line[:2]
+                value = line[6:]
+            elif not line:
+                continue
+            else:
+                match = _ODD_TAG.match(line)
+                if match is None:
+                    if is_open:
+                        text = line.strip()
+                        if text:
+                            values = record[last_tag]  # type: ignore[index]
+                            values[-1] = f"{values[-1]}\n{text}"
+                            last = index
+                    elif record is None and line.startswith("Database:"):
+                        self.header_database = clean(line[9:])
                     continue
-                else:
-                    match = _ODD_TAG.match(line)
-                    if match is None:
-                        if is_open:
-                            text = line.strip()
-                            if text:
-                                values = record[last_tag]  # type: ignore[index]
-                                values[-1] = f"{values[-1]}\n{text}"
-                                last = index
-                        elif record is None and line.startswith("Database:"):
-                            # The RIS download header (spec, "Header"): names the database.
-                            self.header_database = clean(line[9:])
-                        continue
-                    tag = match[1] or match[2] or match[3]
-                    value = match[4]
-                if tag == "ER":
-                    boundaries = True
-                    if record is None:
-                        continue
-                    if is_open and seen_ty:
-                        # Held until the next TY: Ovid writes a tag (NL) after ER.
-                        is_open = False
-                        last = index
-                        continue
-                    self.found = True
-                    yield base + first + 1, "\n".join(lines[first : index + 1]), record
-                    record = None
-                    is_open = False
-                    continue
-                if tag == "TY":
-                    seen_ty = boundaries = True
-                    if record is not None:  # ended by ER, or by this TY when ER is missing
-                        self.found = True
-                        yield base + first + 1, "\n".join(lines[first : last + 1]), record
-                    record = {"TY": [value]}
-                    first = last = index
-                    last_tag = "TY"
-                    is_open = True
-                    continue
+                tag = match[1] or match[2] or match[3]
+                value = match[4]
+            if tag == "ER":
+                self.boundaries = self.tag_lines = True
                 if record is None:
-                    if tag not in _TAGS and len(tag) == 2:
-                        continue
-                    # A tag outside a record: the file has no TY tags (or lost one).
-                    record = {}
-                    first = index
-                    is_open = True
-                same = record.get(tag)
-                if same is not None:
-                    same.append(value)
-                elif tag in _TAGS or len(tag) > 2:
-                    record[tag] = [value]
-                elif is_open:  # "    - item": an indented list inside a value, not a tag
-                    values = record[last_tag]
-                    values[-1] = f"{values[-1]}\n{line.strip()}"
+                    continue
+                if is_open and self.seen_ty:
+                    # Held until the next TY: Ovid writes a tag (NL) after ER.
+                    is_open = False
                     last = index
                     continue
-                else:
+                self.found = True
+                yield base + first + 1, "\n".join(lines[first : index + 1]), record
+                record = None
+                is_open = False
+                continue
+            if tag == "TY":
+                self.seen_ty = self.boundaries = self.tag_lines = True
+                if record is not None:  # ended by ER, or by this TY when ER is missing
+                    self.found = True
+                    yield base + first + 1, "\n".join(lines[first : last + 1]), record
+                record = {"TY": [value]}
+                first = last = index
+                last_tag = "TY"
+                is_open = True
+                continue
+            if record is None:
+                if tag not in _TAGS and len(tag) == 2:
                     continue
-                last_tag = tag
+                # A tag outside a record: the file has no TY tags (or lost one).
+                self.tag_lines = True
+                record = {}
+                first = index
+                is_open = True
+            same = record.get(tag)
+            if same is not None:
+                same.append(value)
+            elif tag in _TAGS or len(tag) > 2:
+                record[tag] = [value]
+            elif is_open:  # "    - item": an indented list inside a value, not a tag
+                values = record[last_tag]
+                values[-1] = f"{values[-1]}\n{line.strip()}"
                 last = index
-            if record is not None:
-                carry = lines[first:]
-                base += first
-                last -= first
-                first = 0
+                continue
             else:
-                carry = []
-                base += len(lines)
-        self.tag_lines = boundaries or record is not None
-        if record is not None and boundaries:
+                continue
+            last_tag = tag
+            last = index
+        # A record still open: the next TY, or the end of a file that has TY or
+        # ER lines, ends it. Tags with neither anywhere are not records.
+        if record is not None and (followed_by_ty or self.boundaries):
             self.found = True
-            yield base + first + 1, "\n".join(carry[: last + 1]), record
+            yield base + first + 1, "\n".join(lines[first : last + 1]), record
+
+
+def _has_tag_line(gap: str) -> bool:
+    """True when text between records holds a tag line (a record, or tags left after ER)."""
+    if "-" not in gap:
+        return False
+    for line in gap.split("\n"):
+        if (line[2:6] == _SEP and line[:2] in _TAGS) or _ODD_TAG.match(line):
+            return True
+    return False
+
+
+def _read_tags(text: str, start: int, end: int) -> dict[str, list[str]]:
+    """The tags of the well-formed record from `start` to `end`, read as `_Scan._lines` would."""
+    tags: dict[str, list[str]] = {}
+    for tag, found in _TAG_LINE.findall(text, start, end):
+        value = found
+        if "\n" in found:  # continuation lines: each stripped, blank ones dropped
+            head, *rest = found.split("\n")
+            value = "\n".join([head, *(part for part in map(str.strip, rest) if part)])
+        same = tags.get(tag)
+        if same is None:
+            tags[tag] = [value]
+        else:
+            same.append(value)
+    return tags
 
 
 # --- Mapping tags onto a Citation -------------------------------------------
@@ -337,6 +449,17 @@ def _pick(tags: dict[str, list[str]], keys: tuple[str, ...]) -> str:
     for key in keys:
         values = tags.get(key)
         if values:
+            if len(values) == 1:  # the usual case, without the loop and the list
+                value = values[0]
+                text = (
+                    clean(value)
+                    if "  " in value or "\n" in value or "\t" in value
+                    else value.strip()
+                )
+                if text:
+                    del tags[key]
+                    return text
+                continue
             for value in values:
                 text = _tidy(value)
                 if text:
@@ -345,73 +468,141 @@ def _pick(tags: dict[str, list[str]], keys: tuple[str, ...]) -> str:
     return ""
 
 
-def _citation(tags: dict[str, list[str]], header_database: str) -> Citation:
-    """Map one record's tags; what is not mapped is left in `tags` and becomes `extra`."""
-    publication_type = _pick(tags, ("TY",))
-    title = _pick(tags, _TITLE_TAGS)
-    authors = _authors(tags)
+# The fields of a `Citation` but `extra`, in order.
+_Fields = tuple[
+    str, tuple[str, ...], int | None, str, str, str, str, str, str, str, str, str, str,
+    tuple[str, ...], str, str, str, str, str, str, bool | None,
+]  # fmt: skip
+
+
+# The plain text fields, each with the tags that can give it in order of preference.
+_PLAIN_FIELDS = (
+    ("TY",),  # publication_type
+    _TITLE_TAGS,
+    _JOURNAL_TAGS,
+    ("VL", "VO"),  # volume
+    ("IS", "CP"),  # issue
+    ("AB", "N2"),  # abstract
+    ("LA",),  # language
+    ("DB", "DP"),  # database
+    ("ID",),  # source_id
+    ("AN",),  # accession
+)
+
+
+def _fields(tags: dict[str, list[str]], header_database: str) -> _Fields:
+    """One record's `Citation` fields, in `CITATION_FIELDS` order.
+
+    What is used up is removed from `tags`; what is left becomes `extra`.
+    """
+    (
+        publication_type,
+        title,
+        journal,
+        volume,
+        issue,
+        abstract,
+        language,
+        database,
+        source_id,
+        accession,
+    ) = _plain_fields(tags)
+    database = database or header_database
+    authors = _authors(tags) if "AU" in tags or "A1" in tags else ()
     year = _year(tags)
-    journal = _pick(tags, _JOURNAL_TAGS)
-    volume = _pick(tags, ("VL", "VO"))
-    issue = _pick(tags, ("IS", "CP"))
-    pages = _pages(tags)
-    issn, isbn = _serial_numbers(tags)
-    abstract = _pick(tags, ("AB", "N2"))
-    keywords = _keywords(tags)
-    language = _pick(tags, ("LA",))
-    database = _pick(tags, ("DB", "DP")) or header_database
-    source_id = _pick(tags, ("ID",))
-    accession = _pick(tags, ("AN",))
-    urls = [value for key in _URL_TAGS for value in tags.get(key, ())]
-    url = _url(tags)
+    pages = _pages(tags) if "SP" in tags or "EP" in tags else ""
+    issn, isbn = _serial_numbers(tags) if "SN" in tags or "BN" in tags else ("", "")
+    keywords = _keywords(tags) if "KW" in tags else ()
+    urls = [value for key in _URL_TAGS if key in tags for value in tags[key]]
+    url = _url(tags) if urls else ""
     doi = _doi(tags, urls)
     pmid, pmcid = _pubmed_ids(tags, database, accession, urls)
     if not accession:
         accession = _accession(tags, urls)
-    return Citation(
-        title=title,
-        authors=authors,
-        year=year,
-        journal=journal,
-        volume=volume,
-        issue=issue,
-        pages=pages,
-        doi=doi,
-        pmid=pmid,
-        pmcid=pmcid,
-        isbn=isbn,
-        issn=issn,
-        abstract=abstract,
-        keywords=keywords,
-        language=language,
-        publication_type=publication_type,
-        url=url,
-        accession=accession,
-        source_id=source_id,
-        database=database,
-        label=_label(tags),
-        extra=_extra(tags),
+    label = _label(tags) if "N1" in tags else None
+    return (
+        title,
+        authors,
+        year,
+        journal,
+        volume,
+        issue,
+        pages,
+        doi,
+        pmid,
+        pmcid,
+        isbn,
+        issn,
+        abstract,
+        keywords,
+        language,
+        publication_type,
+        url,
+        accession,
+        source_id,
+        database,
+        label,
     )
+
+
+def _plain_fields(tags: dict[str, list[str]]) -> list[str]:
+    """`_pick` for every field of `_PLAIN_FIELDS`, in one loop (a call each costs too much)."""
+    found: list[str] = []
+    for keys in _PLAIN_FIELDS:
+        text = ""
+        for key in keys:
+            values = tags.get(key)
+            if not values:
+                continue
+            if len(values) == 1:
+                value = values[0]
+                text = (
+                    clean(value)
+                    if "  " in value or "\n" in value or "\t" in value
+                    else value.strip()
+                )
+                if text:
+                    del tags[key]
+                    break
+            else:
+                text = _pick(tags, (key,))
+                if text:
+                    break
+        found.append(text)
+    return found
+
+
+def _tidy_all(values: list[str]) -> tuple[str, ...]:
+    """`_tidy` each value, dropping empty ones."""
+    texts = tuple(map(str.strip, values))
+    for text in texts:
+        if "  " in text or "\n" in text or "\t" in text:
+            texts = tuple(map(_tidy, texts))
+            break
+    return tuple(filter(None, texts)) if "" in texts else texts
 
 
 def _authors(tags: dict[str, list[str]]) -> tuple[str, ...]:
     """Primary authors (AU, and A1 of the 2011 spec) in file order; editors stay in extra."""
-    names: list[str] = []
-    keys = ("AU", "A1")
-    if "A1" in tags and "AU" in tags and list(tags).index("A1") < list(tags).index("AU"):
-        keys = ("A1", "AU")  # both used in one record: keep the file's order
-    for key in keys:
-        values = tags.pop(key, None)
-        if values:
-            for value in values:
-                name = _tidy(value)
-                if name:
-                    names.append(name)
-    return tuple(names)
+    if "A1" not in tags:
+        return _tidy_all(tags.pop("AU"))
+    if "AU" not in tags:
+        return _tidy_all(tags.pop("A1"))
+    # Both in one record: keep the file's order.
+    first, second = (
+        ("A1", "AU") if list(tags).index("A1") < list(tags).index("AU") else ("AU", "A1")
+    )
+    return _tidy_all(tags.pop(first) + tags.pop(second))
 
 
 def _year(tags: dict[str, list[str]]) -> int | None:
     """PY, else Y1, else DA; the tag is used up only when it held no more than the year."""
+    values = tags.get("PY")
+    if values and len(values) == 1:  # the usual "2019"
+        value = values[0].strip()
+        if len(value) == 4 and value.isdigit() and 1500 <= int(value) < 2200:
+            del tags["PY"]
+            return int(value)
     for key in _YEAR_TAGS:
         values = tags.get(key)
         if values:
@@ -456,6 +647,17 @@ def _pages(tags: dict[str, list[str]]) -> str:
 
 def _serial_numbers(tags: dict[str, list[str]]) -> tuple[str, str]:
     """ISSN and ISBN from SN (and BN, which some exports use for either), told apart by length."""
+    values = tags.get("SN")
+    if values and len(values) == 1 and "BN" not in tags:  # the usual lone "1234-567X"
+        value = values[0].strip()
+        if (
+            len(value) == 9
+            and value[4] == "-"
+            and value[:4].isdigit()
+            and (value[5:].isdigit() or (value[5:8].isdigit() and value[8] in "Xx"))
+        ):
+            del tags["SN"]
+            return value.upper(), ""
     issn = isbn = ""
     for key in ("SN", "BN"):
         values = tags.get(key)
@@ -490,20 +692,12 @@ def _keywords(tags: dict[str, list[str]]) -> tuple[str, ...]:
     A `;` splits only when the record has a single KW value: EconLit and Web of
     Science keep `;` inside one keyword of a list.
     """
-    values = tags.pop("KW", None)
-    if not values:
-        return ()
-    parts: list[str] = []
-    for value in values:
-        parts.extend(value.split("\n") if "\n" in value else (value,))
+    parts = tags.pop("KW")
+    if any("\n" in value for value in parts):
+        parts = [part for value in parts for part in value.split("\n")]
     if len(parts) == 1 and ";" in parts[0]:
         parts = parts[0].split(";")
-    seen: dict[str, None] = {}
-    for part in parts:
-        text = _tidy(part)
-        if text:
-            seen[text] = None
-    return tuple(seen)
+    return tuple(dict.fromkeys(_tidy_all(parts)))
 
 
 def _url(tags: dict[str, list[str]]) -> str:
@@ -530,9 +724,9 @@ def _doi(tags: dict[str, list[str]], urls: list[str]) -> str:
         for value in values:
             doi = doi_from(value)
             if doi:
-                rest = [other for other in values if doi_from(other) != doi]
+                rest = [other for other in values if doi_from(other) != doi] if values[1:] else ()
                 if rest:
-                    tags["DO"] = rest
+                    tags["DO"] = list(rest)
                 else:
                     del tags["DO"]
                 return doi
@@ -655,7 +849,9 @@ def _label(tags: dict[str, list[str]]) -> bool | None:
 def _extra(tags: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
     extra: dict[str, tuple[str, ...]] = {}
     for tag, values in tags.items():
-        kept = tuple(text for text in (value.strip() for value in values) if text)
+        kept = tuple(map(str.strip, values))
+        if "" in kept:
+            kept = tuple(filter(None, kept))
         if kept:
             extra[sys.intern(tag)] = kept
     return extra

@@ -1,0 +1,272 @@
+"""How fast cosynth reads a 100,000-record RIS file, and how much memory it needs, beside rispy.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/import_speed.py [--records 100000] [--repeat 5]
+
+The script builds one large RIS file by concatenating the real RIS exports in
+the shared data folder (repeating the set until there are enough records), then
+parses it several times with cosynth's `RisReader` and with `rispy.load`. Each
+run is a fresh Python process, so that its peak resident memory
+(`ru_maxrss`) is its own; the same process started without parsing gives the
+baseline (the interpreter and the imports), and both the gross peak and the
+peak less that baseline (net) are reported.
+
+Both parsers do the same work: read the file and hold every record in a list
+(cosynth: `Citation` objects; rispy: dicts). cosynth's streaming mode, in
+which each record is dropped once seen (how an import into the store consumes
+the reader), is measured too and reported under its own name.
+
+Figures go to `benchmarks/results/import_speed.json`. The `sqlite_import`
+section is filled by `import_into_sqlite` once the store can import a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / ".work"
+RESULTS = HERE / "results" / "import_speed.json"
+
+# The speed-up and memory share the RIS reader is held to (see the README of benchmarks).
+TARGET_SPEEDUP = 2.0
+TARGET_MEMORY_SHARE = 0.5
+
+# Files rispy cannot split into the same records as cosynth, left out so that
+# both parsers are timed on the same records: rispy needs a TY line to start a
+# record (the two CiteSource exports have none), drops a record whose ER is
+# missing (colrev/ris_data.ris), and stops with KeyError('access_date') when the
+# "Provider:" header of colrev/psycinfo_ris.ris follows another file's last record.
+EXCLUDED = {
+    "citesource/vignettes_vignette_exports/analysis_across_phases_shiny_export.ris",
+    "citesource/vignettes_vignette_exports/citesource_benchmark_export.ris",
+    "colrev/ris_data.ris",
+    "colrev/psycinfo_ris.ris",
+}
+
+
+def shared_imports() -> Path:
+    configured = os.environ.get("COSYNTH_SHARED_DATA")
+    data = Path(configured) if configured else REPO.parent / "shared" / "data"
+    return data / "imports"
+
+
+def import_into_sqlite(path: Path) -> dict[str, Any] | None:
+    """HOOK for the lead: time importing `path` into a fresh SQLite store.
+
+    Return a dict such as {"records": ..., "seconds": ..., "records_per_s": ...,
+    "peak_mb": ...} to fill the "sqlite_import" section of the results file.
+    Returns None until the store's import service exists.
+    """
+    del path
+    return None
+
+
+# --- The corpus --------------------------------------------------------------
+
+
+def ris_files(imports: Path) -> list[Path]:
+    with (imports / "INVENTORY.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [
+        imports / row["file"]
+        for row in rows
+        if row["format"] in ("RIS", "RIS (no TY tag)") and row["file"] not in EXCLUDED
+    ]
+
+
+def build_corpus(imports: Path, target: int) -> tuple[Path, dict[str, Any]]:
+    """Concatenate the real RIS files, as UTF-8 with `\\n` endings, until `target` records."""
+    from cosynth.formats.base import Document
+    from cosynth.formats.ris import RisReader
+
+    reader = RisReader()
+    texts: list[str] = []
+    records_per_set = 0
+    for path in ris_files(imports):
+        doc = Document(path.name, path.read_bytes())
+        records_per_set += sum(1 for _ in reader.read(doc))
+        texts.append(doc.text.rstrip("\n") + "\n\n")
+    one_set = "".join(texts).encode("utf-8")
+    repeats = -(-target // records_per_set)
+    WORK.mkdir(exist_ok=True)
+    corpus = WORK / f"corpus_{repeats * records_per_set}.ris"
+    if not corpus.exists() or corpus.stat().st_size != len(one_set) * repeats:
+        with corpus.open("wb") as out:
+            for _ in range(repeats):
+                out.write(one_set)
+    info = {
+        "file": str(corpus.relative_to(REPO)),
+        "bytes": corpus.stat().st_size,
+        "records": repeats * records_per_set,
+        "source_files": len(texts),
+        "records_per_set": records_per_set,
+        "sets": repeats,
+        "excluded_files": sorted(EXCLUDED),
+    }
+    return corpus, info
+
+
+# --- One measured run, in a child process -------------------------------------
+
+
+def child(mode: str, path: Path) -> None:
+    """Parse `path` one way and print records, seconds and peak memory as JSON."""
+    if mode.startswith("rispy"):
+        import rispy
+    else:
+        from cosynth.formats.base import Document
+        from cosynth.formats.ris import RisReader
+    records = 0
+    started = time.perf_counter()
+    if mode == "rispy":
+        entries = rispy.load(path, encoding="utf-8")
+        records = len(entries)
+    elif mode == "cosynth":
+        doc = Document(path.name, path.read_bytes())
+        citations = [entry.citation for entry in RisReader().read(doc)]
+        records = len(citations)
+    elif mode == "cosynth-streaming":
+        doc = Document(path.name, path.read_bytes())
+        for _entry in RisReader().read(doc):
+            records += 1
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"records": records, "seconds": seconds, "peak_kb": peak_kb}))
+
+
+def run_child(mode: str, path: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def measure(mode: str, baseline_mode: str, path: Path, repeat: int) -> dict[str, Any]:
+    baseline_kb = min(run_child(baseline_mode, path)["peak_kb"] for _ in range(3))
+    runs = [run_child(mode, path) for _ in range(repeat)]
+    records = runs[0]["records"]
+    seconds = [run["seconds"] for run in runs]
+    peak_mb = max(run["peak_kb"] for run in runs) / 1024
+    baseline_mb = baseline_kb / 1024
+    best, median = min(seconds), statistics.median(seconds)
+    return {
+        "records": records,
+        "seconds": {"best": round(best, 3), "median": round(median, 3), "all": seconds},
+        "records_per_s": {"best": round(records / best), "median": round(records / median)},
+        "peak_mb": {
+            "gross": round(peak_mb, 1),
+            "baseline": round(baseline_mb, 1),
+            "net": round(peak_mb - baseline_mb, 1),
+        },
+    }
+
+
+# --- The whole benchmark ------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--child", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]))
+        return
+    if args.build:
+        corpus, corpus_info = build_corpus(shared_imports(), args.records)
+        print(json.dumps({"path": str(corpus), "info": corpus_info}))
+        return
+
+    # The corpus is built in a child process too: on Linux a child's ru_maxrss
+    # starts from its parent's resident size when it was forked, so the parent
+    # that starts the measured runs must stay small.
+    built = json.loads(
+        subprocess.run(
+            [sys.executable, __file__, "--build", "--records", str(args.records)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        ).stdout
+    )
+    corpus, corpus_info = Path(built["path"]), built["info"]
+    print(f"corpus: {corpus_info['records']} records, {corpus_info['bytes'] / 1e6:.0f} MB")
+    parsers = {
+        "cosynth": measure("cosynth", "cosynth-baseline", corpus, args.repeat),
+        "rispy": measure("rispy", "rispy-baseline", corpus, args.repeat),
+        "cosynth_streaming": measure("cosynth-streaming", "cosynth-baseline", corpus, args.repeat),
+    }
+    parsers["cosynth_streaming"]["note"] = (
+        "records read one at a time and dropped (how an import consumes the reader); "
+        "not comparable with rispy, which holds every record"
+    )
+    cosynth, rispy = parsers["cosynth"], parsers["rispy"]
+    speedup = cosynth["records_per_s"]["median"] / rispy["records_per_s"]["median"]
+    memory_net = cosynth["peak_mb"]["net"] / rispy["peak_mb"]["net"]
+    memory_gross = cosynth["peak_mb"]["gross"] / rispy["peak_mb"]["gross"]
+    results = {
+        "benchmark": "RIS parse speed and peak memory, cosynth RisReader against rispy",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+        },
+        "versions": {"rispy": _version("rispy")},
+        "corpus": corpus_info,
+        "repetitions": args.repeat,
+        "parsers": parsers,
+        "ratios": {
+            "speed_cosynth_over_rispy_median": round(speedup, 2),
+            "peak_memory_net_cosynth_over_rispy": round(memory_net, 2),
+            "peak_memory_gross_cosynth_over_rispy": round(memory_gross, 2),
+        },
+        "targets": {
+            "speed_at_least": TARGET_SPEEDUP,
+            "net_memory_at_most": TARGET_MEMORY_SHARE,
+            "met": speedup >= TARGET_SPEEDUP and memory_net <= TARGET_MEMORY_SHARE,
+        },
+        "sqlite_import": import_into_sqlite(corpus),
+    }
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    for name, figures in parsers.items():
+        print(
+            f"{name:18} {figures['records_per_s']['median']:>8} records/s (median), "
+            f"{figures['records_per_s']['best']:>8} best; peak {figures['peak_mb']['gross']} MB "
+            f"gross, {figures['peak_mb']['net']} MB net"
+        )
+    print(f"speed x{speedup:.2f}, net memory x{memory_net:.2f} -> {RESULTS.relative_to(REPO)}")
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)
+
+
+if __name__ == "__main__":
+    main()
