@@ -477,6 +477,9 @@ def test_it_reads_a_workbook_with_numbers_and_blank_rows() -> None:
     sheet.append(["Title", "Publication Year", "Included"])
     sheet.append(["Numbers", 2014.0, 1])
     sheet.append([None, None, None])
+    sheet.append(["Second", "2015", "no"])
+    for _ in range(50):
+        sheet.append([None, None, None])
     buffer = io.BytesIO()
     workbook.save(buffer)
     doc = Document("book.xlsx", buffer.getvalue())
@@ -486,6 +489,9 @@ def test_it_reads_a_workbook_with_numbers_and_blank_rows() -> None:
     assert entries[0].citation is not None
     assert (entries[0].citation.year, entries[0].citation.label) == (2014, True)
     assert (entries[1].line, entries[1].skipped) == (4, EMPTY_ROW)
+    assert entries[2].citation is not None
+    assert (entries[2].line, entries[2].citation.label) == (5, False)
+    assert len(entries) == 3  # the blank rows below the data are not rows
 
 
 def test_it_reports_a_damaged_workbook() -> None:

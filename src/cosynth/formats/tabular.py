@@ -31,9 +31,10 @@ _DELIMITERS = ("\t", ";", ",")
 _TABLE_EXTENSIONS = frozenset({"csv", "tsv", "tab", "txt"})
 # First lines of the tagged formats other readers own (RIS, MEDLINE, WoS, EndNote).
 _TAGGED_STARTS = ("TY  -", "PMID-", "FN ", "PT J", "%0 ", "%T ", "@", "{", "[", "<")
-_SNIFF_BYTES = 4096
 
-csv.field_size_limit(1 << 27)  # abstracts and reference lists exceed the 128 KiB default
+# Cells with whole reference lists exceed the csv module's 128 KiB default.
+# (The limit is process-wide; raising it only lets larger cells through.)
+csv.field_size_limit(1 << 27)
 
 
 class CsvReader:
@@ -96,7 +97,7 @@ class _Lines:
     """The lines of a text for `csv.reader`, remembering where each row starts and its text."""
 
     def __init__(self, text: str) -> None:
-        self._lines = iter(io.StringIO(text))
+        self._lines = _split_lines(text)
         self._pending: list[str] = []
         self._taken: list[str] = []
         self.line = 1  # the line the next row starts on
@@ -124,6 +125,19 @@ class _Lines:
         self.line += len(self._taken)
         self._taken.clear()
         return raw.rstrip("\n")
+
+
+def _split_lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their "\\n", without copying the text (as `io.StringIO` would)."""
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end < 0:
+            if start < len(text):
+                yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
 
 
 def _quoting(header: str, delimiter: str) -> Literal[0, 3]:
@@ -229,7 +243,15 @@ class ExcelReader:
         header_number, header = header_row
         columns = ColumnMap(header, options=doc.options, filename=doc.filename, line=header_number)
         columns.require_recognised(doc.filename, header_number)
+        blank: list[int] = []
         for number, cells in rows:
+            if not any(cells):
+                # Formatting alone makes a row exist in a sheet, often thousands
+                # below the data: blank rows count only when data follows.
+                blank.append(number)
+                continue
+            yield from (Entry.skip(row, "", EMPTY_ROW) for row in blank)
+            blank.clear()
             yield _entry(columns, cells, number, "\t".join(cells))
 
 
