@@ -383,6 +383,11 @@ def test_it_honours_a_column_mapping() -> None:
     assert citation.authors == ("Ann Lee", "Bo Chen")
 
 
+def test_it_moves_a_mapped_column_away_from_its_guessed_field() -> None:
+    [citation] = rows("Journal,Source\nBMJ,A title in the wrong column\n", title="source")
+    assert (citation.title, citation.journal) == ("A title in the wrong column", "BMJ")
+
+
 def test_it_names_a_mapped_column_that_does_not_exist() -> None:
     with pytest.raises(ImportFileError) as raised:
         table("Title,Year\nT,2000\n", title="Headline")

@@ -301,6 +301,10 @@ class ColumnMap:
                     f"but the file has no such column; its columns are: {found}",
                     line=line,
                 )
+            # The named column serves this field only.
+            for indices in self.columns.values():
+                if index in indices:
+                    indices.remove(index)
             self.columns[field] = [index]
             if field == "pages":
                 for part in ("start_page", "end_page", "article_number"):
