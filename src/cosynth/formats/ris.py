@@ -86,8 +86,10 @@ _PMC = re.compile(r"PMC\d+")
 _PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(\d{1,9})")
 _PMC_URL = re.compile(r"(?:/pmc/articles/|artid=)(PMC\d+)")
 # Ovid links name the database segment (D=) and its accession number (AN=);
-# in Ovid MEDLINE segments (medl, medp, prem, mesx...) that number is the PMID.
+# in Ovid's MEDLINE and PubMed segments (medl, medp, prem, mesx, pmnm...) that
+# number is the PMID.
 _OVID_URL = re.compile(r"[?&]D=(\w+).*?[?&]AN=([\w.-]+)")
+_OVID_PUBMED = ("med", "prem", "mes", "pmnm")
 _EBSCO_PMID = re.compile(r"PMID:\s*(\d{1,9})")
 _EMBASE_ID = re.compile(r"L\d{6,}")
 
@@ -336,7 +338,7 @@ class _Scan:
                         text = line.strip()
                         if text:
                             values = record[last_tag]  # type: ignore[index]
-                            values[-1] = f"{values[-1]}\n{text}"
+                            values[-1] = f"{values[-1].rstrip()}\n{text}"
                             last = index
                     elif record is None and line.startswith("Database:"):
                         self.header_database = clean(line[9:])
@@ -382,7 +384,7 @@ class _Scan:
                 record[tag] = [value]
             elif is_open:  # "    - item": an indented list inside a value, not a tag
                 values = record[last_tag]
-                values[-1] = f"{values[-1]}\n{line.strip()}"
+                values[-1] = f"{values[-1].rstrip()}\n{line.strip()}"
                 last = index
                 continue
             else:
@@ -413,7 +415,7 @@ def _read_tags(text: str, start: int, end: int) -> dict[str, list[str]]:
         value = found
         if "\n" in found:  # continuation lines: each stripped, blank ones dropped
             head, *rest = found.split("\n")
-            value = "\n".join([head, *(part for part in map(str.strip, rest) if part)])
+            value = "\n".join([head.rstrip(), *(part for part in map(str.strip, rest) if part)])
         same = tags.get(tag)
         if same is None:
             tags[tag] = [value]
@@ -516,9 +518,9 @@ def _fields(tags: dict[str, list[str]], header_database: str) -> _Fields:
     urls = [value for key in _URL_TAGS if key in tags for value in tags[key]]
     url = _url(tags) if urls else ""
     doi = _doi(tags, urls)
-    pmid, pmcid = _pubmed_ids(tags, database, accession, urls)
     if not accession:
         accession = _accession(tags, urls)
+    pmid, pmcid = _pubmed_ids(tags, database, accession, urls)
     label = _label(tags) if "N1" in tags else None
     return (
         title,
@@ -810,7 +812,7 @@ def _pubmed_ids_in_links(urls: list[str]) -> tuple[str, str]:
                 pmcid = found[1]
         elif "ovid" in link and not pmid:
             found = _OVID_URL.search(link)
-            if found and found[1].startswith(("med", "prem")) and found[2].isdigit():
+            if found and found[1].startswith(_OVID_PUBMED) and found[2].isdigit():
                 pmid = found[2]
     return pmid, pmcid
 
@@ -835,13 +837,24 @@ def _accession(tags: dict[str, list[str]], urls: list[str]) -> str:
     return ""
 
 
+_LABELS = {"ASReview_relevant": True, "ASReview_irrelevant": False}
+
+
 def _label(tags: dict[str, list[str]]) -> bool | None:
-    """ASReview's RIS export writes its screening label into a note (N1)."""
-    for value in tags.get("N1", ()):
+    """ASReview's RIS export writes its screening label into a note (N1).
+
+    A note that is nothing but the label is used up; a longer note stays in extra.
+    """
+    values = tags["N1"]
+    for value in values:
         if "ASReview_" in value:
-            if "ASReview_irrelevant" in value:
+            text = value.strip()
+            if text in _LABELS:
+                _drop(tags, "N1", values, text)
+                return _LABELS[text]
+            if "ASReview_irrelevant" in text:
                 return False
-            if "ASReview_relevant" in value:
+            if "ASReview_relevant" in text:
                 return True
     return None
 
@@ -914,7 +927,8 @@ def _format(citation: Citation) -> str:
         put("U1", f"{citation.pmid} [PMID]")
     if citation.pmcid:
         put("U1", f"{citation.pmcid} [PMCID]")
-    if citation.label is not None and _label({"N1": list(extra.get("N1", ()))}) != citation.label:
+    notes = list(extra.get("N1", ()))
+    if citation.label is not None and (not notes or _label({"N1": notes}) != citation.label):
         put("N1", "ASReview_relevant" if citation.label else "ASReview_irrelevant")
     for tag, values in extra.items():
         if tag in _TAGS and tag not in ("TY", "ER"):
