@@ -21,13 +21,14 @@ class Role(StrEnum):
 class Permission(StrEnum):
     VIEW = "view"
     IMPORT = "import"
+    DEDUPLICATE = "de-duplicate records"
     MANAGE_MEMBERS = "manage members"
     EDIT_PROTOCOL = "edit protocol"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.LEAD: frozenset(Permission),
-    Role.REVIEWER: frozenset({Permission.VIEW, Permission.IMPORT}),
+    Role.REVIEWER: frozenset({Permission.VIEW, Permission.IMPORT, Permission.DEDUPLICATE}),
     Role.ADVISER: frozenset({Permission.VIEW}),
     Role.OBSERVER: frozenset({Permission.VIEW}),
 }

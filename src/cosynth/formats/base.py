@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
@@ -90,4 +90,18 @@ class Writer(Protocol):
 
     def write(self, citations: Iterable[Citation], out: TextIO) -> int:
         """Write every citation to `out`; return how many were written."""
+        ...
+
+
+@runtime_checkable
+class TableWriter(Writer, Protocol):
+    """A writer of tables that can put provenance columns before the citation's own."""
+
+    def write_table(
+        self,
+        columns: Sequence[str],
+        rows: Iterable[tuple[Sequence[str], Citation]],
+        out: TextIO,
+    ) -> int:
+        """Write `columns` then the citation fields; each row gives the columns' values first."""
         ...

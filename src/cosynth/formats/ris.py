@@ -75,11 +75,13 @@ _JOURNAL_TAGS = ("T2", "JF", "JO", "BT", "JA", "J2", "J1")
 _YEAR_TAGS = ("PY", "Y1", "DA")
 _URL_TAGS = ("UR", "LK", "L2", "L1", "L3")
 _USER_TAGS = ("U1", "U2", "U3", "U4", "U5")
+_PUBMED_ID_TAGS = (*_USER_TAGS, "C2")
 
 # A plain tag line and the continuation lines after it (lines that start no
 # tag), read in one pass over a well-formed record; the line break before the
 # tag is part of the match.
-_TAG_LINE = re.compile(r"\n([A-Z][A-Z0-9])  - ([^\n]*(?:\n(?![A-Z][A-Z0-9]  - )[^\n]*)*)")
+# One group, so that `findall` returns strings rather than a tuple a line.
+_TAG_LINE = re.compile(r"\n([A-Z][A-Z0-9]  - [^\n]*(?:\n(?![A-Z][A-Z0-9]  - )[^\n]*)*)")
 
 _ISXN = re.compile(r"\d[\d-]*[\dXx]")
 _PMC = re.compile(r"PMC\d+")
@@ -411,10 +413,11 @@ def _has_tag_line(gap: str) -> bool:
 def _read_tags(text: str, start: int, end: int) -> dict[str, list[str]]:
     """The tags of the well-formed record from `start` to `end`, read as `_Scan._lines` would."""
     tags: dict[str, list[str]] = {}
-    for tag, found in _TAG_LINE.findall(text, start, end):
-        value = found
-        if "\n" in found:  # continuation lines: each stripped, blank ones dropped
-            head, *rest = found.split("\n")
+    for found in _TAG_LINE.findall(text, start, end):
+        tag = found[:2]
+        value = found[6:]
+        if "\n" in value:  # continuation lines: each stripped, blank ones dropped
+            head, *rest = value.split("\n")
             value = "\n".join([head.rstrip(), *(part for part in map(str.strip, rest) if part)])
         same = tags.get(tag)
         if same is None:
@@ -749,14 +752,14 @@ def _doi(tags: dict[str, list[str]], urls: list[str]) -> str:
 def _pubmed_ids(
     tags: dict[str, list[str]], database: str, accession: str, urls: list[str]
 ) -> tuple[str, str]:
-    pmid = pmid_from(_pick(tags, ("PMID",)))
+    pmid = pmid_from(_pick(tags, ("PMID",))) if "PMID" in tags else ""
     pmcid = ""
     # Dimensions: U1 "35957633 [PMID]", "PMC9359172 [PMCID]". EndNote (PubMed): C2 "PMC...".
     # Scopus: C2 is the PubMed id. Each value is used up when it becomes a field.
-    for key in (*_USER_TAGS, "C2"):
-        values = tags.get(key)
-        if not values:
+    for key in _PUBMED_ID_TAGS:
+        if key not in tags:
             continue
+        values = tags[key]
         rest = []
         for value in values:
             text = value.strip()
@@ -776,9 +779,9 @@ def _pubmed_ids(
             del tags[key]
     if not pmid and accession.isdigit() and _is_pubmed(database):
         pmid = accession  # PubMed via EndNote: AN is the PMID (DP "NLM")
-    if not pmid:
+    if not pmid and "N1" in tags:
         pmid = _pmid_in_notes(tags)
-    if not (pmid and pmcid):
+    if urls and not (pmid and pmcid):
         link_pmid, link_pmcid = _pubmed_ids_in_links(urls)
         pmid = pmid or link_pmid
         pmcid = pmcid or link_pmcid

@@ -316,11 +316,21 @@ class CsvWriter:
     extension = "csv"
 
     def write(self, citations: Iterable[Citation], out: TextIO) -> int:
+        return self.write_table((), (((), citation) for citation in citations), out)
+
+    def write_table(
+        self,
+        columns: Sequence[str],
+        rows: Iterable[tuple[Sequence[str], Citation]],
+        out: TextIO,
+    ) -> int:
+        """Provenance columns (record id, file, duplicate group) first, then the fields."""
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(CITATION_FIELDS)
+        writer.writerow([*columns, *CITATION_FIELDS])
         count = 0
-        for citation in citations:
-            writer.writerow([_safe(_csv_value(citation, field)) for field in CITATION_FIELDS])
+        for values, citation in rows:
+            fields = [_safe(_csv_value(citation, field)) for field in CITATION_FIELDS]
+            writer.writerow([*(_safe(value) for value in values), *fields])
             count += 1
         return count
 

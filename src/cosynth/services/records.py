@@ -8,8 +8,15 @@ from cosynth.domain.review import ImportReport, Record, Source
 from cosynth.domain.roles import Permission
 from cosynth.errors import NotFoundError
 from cosynth.formats import get_writer
+from cosynth.formats.base import TableWriter
 from cosynth.services.workspace import Tx
+from cosynth.store import dedup as dedup_store
 from cosynth.store import records as record_store
+
+# Written before the citation fields in table exports: cosynth's record id,
+# the file it was imported from, and its duplicate group (the group's first
+# record id; a record in no group is its own group).
+PROVENANCE_COLUMNS = ("record_id", "source_file", "group_id")
 
 
 def list_records(
@@ -70,6 +77,14 @@ def export_records(tx: Tx, review_id: int, format_name: str, out: TextIO) -> int
     """Write every record of the review to `out` with the named writer; return the count."""
     tx.require(review_id, Permission.VIEW)
     writer = get_writer(format_name)
-    written = writer.write(record_store.iter_citations(tx.session, review_id), out)
+    if isinstance(writer, TableWriter):
+        groups = dedup_store.group_of_records(tx.session, review_id)
+        rows = (
+            ((str(record_id), filename, str(groups.get(record_id, record_id))), citation)
+            for record_id, filename, citation in record_store.iter_records(tx.session, review_id)
+        )
+        written = writer.write_table(PROVENANCE_COLUMNS, rows, out)
+    else:
+        written = writer.write(record_store.iter_citations(tx.session, review_id), out)
     tx.log("records exported", review_id, format=format_name, records=written)
     return written

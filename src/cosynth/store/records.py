@@ -176,3 +176,15 @@ def iter_citations(session: Session, review_id: int) -> Iterator[Citation]:
     query = select(RecordRow).where(RecordRow.review_id == review_id).order_by(RecordRow.id)
     for row in session.scalars(query.execution_options(yield_per=2_000)):
         yield citation_of(row)
+
+
+def iter_records(session: Session, review_id: int) -> Iterator[tuple[int, str, Citation]]:
+    """(record id, file name it came from, citation) in import order, streamed."""
+    query = (
+        select(RecordRow, SourceRow.filename)
+        .join(SourceRow, SourceRow.id == RecordRow.source_id)
+        .where(RecordRow.review_id == review_id)
+        .order_by(RecordRow.id)
+    )
+    for row, filename in session.execute(query.execution_options(yield_per=2_000)):
+        yield row.id, filename, citation_of(row)

@@ -133,3 +133,83 @@ class AuditEventRow(Base):
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(100))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class DedupRunRow(Base):
+    """One run of de-duplication over a review, with its summary."""
+
+    __tablename__ = "dedup_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class DuplicateGroupRow(Base):
+    """A set of records that are one work. Never edited: undoing it adds a dissolution."""
+
+    __tablename__ = "duplicate_groups"
+    __table_args__ = (Index("ix_duplicate_groups_review_id", "review_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("dedup_runs.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    # Why the group was formed: the evidence of each joining pair.
+    evidence: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class GroupMemberRow(Base):
+    __tablename__ = "duplicate_group_members"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("duplicate_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class GroupDissolutionRow(Base):
+    """A group no longer holds: undone by a person, or superseded by a re-run."""
+
+    __tablename__ = "duplicate_group_dissolutions"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("duplicate_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class PairDecisionRow(Base):
+    """A person's decision that two records are (or are not) one work. The latest wins."""
+
+    __tablename__ = "pair_decisions"
+    __table_args__ = (Index("ix_pair_decisions_pair", "review_id", "record_a", "record_b"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_a: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    record_b: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    duplicate: Mapped[bool] = mapped_column()
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReviewPairRow(Base):
+    """A pair a run could not decide, left for a person, with the reason."""
+
+    __tablename__ = "dedup_review_pairs"
+    __table_args__ = (Index("ix_dedup_review_pairs_run_id", "run_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("dedup_runs.id", ondelete="CASCADE"))
+    record_a: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    record_b: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text)
