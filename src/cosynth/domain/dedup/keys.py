@@ -14,7 +14,7 @@ from cosynth.domain.dedup.text import fold, title_words, words
 _JOURNAL_STOP = frozenset(
     {
         "the", "of", "and", "for", "in", "on", "de", "la", "le", "les", "des", "du",
-        "der", "die", "und", "et", "y", "a", "an", "journal",
+        "der", "die", "und", "et", "y", "a", "an", "journal", "j",
     }
 )  # fmt: skip
 _INITIALS = re.compile(r"^(?:[A-Z]\.?\s?-?){1,4}$")
