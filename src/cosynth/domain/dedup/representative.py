@@ -42,8 +42,8 @@ def representative(members: Sequence[tuple[int, Citation]]) -> tuple[Citation, d
 def _size(value: object) -> int:
     if value is None:
         return 0
-    if isinstance(value, tuple):
-        return len(value)
+    if isinstance(value, tuple):  # more authors, then fuller names, win
+        return len(value) * 10_000 + sum(len(str(item)) for item in value)
     if isinstance(value, int):
         return 1
     return len(str(value))
