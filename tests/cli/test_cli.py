@@ -29,6 +29,7 @@ def run(db_url: str) -> object:
     def invoke(*args: str, who: str = "alice") -> Result:
         return runner.invoke(cli, ["--db", db_url, "--as", who, *args], catch_exceptions=False)
 
+    invoke.db_url = db_url  # type: ignore[attr-defined]
     return invoke
 
 
@@ -163,3 +164,35 @@ def test_it_builds_the_demo_review(tmp_path: Path) -> None:
     again = runner.invoke(cli, ["demo", "--out", str(tmp_path / "demo")])
     assert again.exit_code == 1
     assert "already exists" in again.output
+
+
+def test_it_deduplicates_reviews_pairs_and_undoes_from_the_terminal(run, tmp_path: Path) -> None:
+    first = tmp_path / "cinahl.ris"
+    first.write_text(
+        "TY  - JOUR\nTI  - Peer support and co-delivery in integrated mental health care\n"
+        "AU  - Flora, N.\nPY  - 2021\nJO  - Int J Integr Care\nVL  - 21\nSP  - 1\nER  - \n"
+    )
+    second = tmp_path / "scopus.ris"
+    second.write_text(first.read_text().replace("VL  - 21", "VL  - 22"))
+    run("init")
+    run("members", "add", "bob", "--role", "reviewer")
+    run("import", str(first), str(second))
+    found = json.loads(run("dedup", "--json").output)
+    assert (found["groups"], found["pairs_for_review"]) == (0, 1)
+
+    reviewed = CliRunner().invoke(
+        cli, ["--db", run.db_url, "--as", "bob", "dedup", "review"], input="x\nm\n"
+    )
+    assert reviewed.exit_code == 0, reviewed.output
+    assert "volumes 21 and 22" in reviewed.output
+    assert "1 decisions recorded" in reviewed.output
+    assert json.loads(run("dedup", "--json").output)["groups"] == 1
+    assert "group 1" in run("dedup", "groups").output
+
+    undone = run("dedup", "undo", "2")
+    assert undone.exit_code == 0, undone.output
+    assert "separate again" in undone.output
+    assert json.loads(run("dedup", "--json").output)["groups"] == 0
+    missing = run("dedup", "undo", "1")
+    assert missing.exit_code == 1
+    assert "not in a duplicate group" in missing.output
