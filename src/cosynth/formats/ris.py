@@ -134,8 +134,13 @@ class RisReader:
 
     def read(self, doc: Document) -> Iterator[Entry]:
         scan = _Scan()
+        # One string object for each value that many records repeat (a journal,
+        # "JOUR", "English", a MeSH term): a 100,000-record file then holds a
+        # few thousand such strings rather than hundreds of thousands of copies.
+        shared: dict[str, str] = {}
+        share = shared.setdefault
         for line, raw, tags in scan.records(_text_pieces(doc)):
-            fields = _fields(tags, scan.header_database)
+            fields = _fields(tags, scan.header_database, share)
             citation = Citation(*fields, _extra(tags))
             if citation.is_empty:
                 yield Entry.skip(line, raw, _NOT_SCREENABLE)
@@ -480,6 +485,11 @@ _Fields = tuple[
 ]  # fmt: skip
 
 
+def _own(value: str, _default: str) -> str:
+    """The sharing function when there is nothing to share with."""
+    return value
+
+
 # The plain text fields, each with the tags that can give it in order of preference.
 _PLAIN_FIELDS = (
     ("TY",),  # publication_type
@@ -495,7 +505,9 @@ _PLAIN_FIELDS = (
 )
 
 
-def _fields(tags: dict[str, list[str]], header_database: str) -> _Fields:
+def _fields(
+    tags: dict[str, list[str]], header_database: str, share: Callable[[str, str], str] = _own
+) -> _Fields:
     """One record's `Citation` fields, in `CITATION_FIELDS` order.
 
     What is used up is removed from `tags`; what is left becomes `extra`.
@@ -512,12 +524,19 @@ def _fields(tags: dict[str, list[str]], header_database: str) -> _Fields:
         source_id,
         accession,
     ) = _plain_fields(tags)
-    database = database or header_database
+    database = share(database, database) if database else header_database
+    journal = share(journal, journal)
+    volume = share(volume, volume)
+    issue = share(issue, issue)
+    language = share(language, language)
+    publication_type = share(publication_type, publication_type)
     authors = _authors(tags) if "AU" in tags or "A1" in tags else ()
     year = _year(tags)
     pages = _pages(tags) if "SP" in tags or "EP" in tags else ""
     issn, isbn = _serial_numbers(tags) if "SN" in tags or "BN" in tags else ("", "")
     keywords = _keywords(tags) if "KW" in tags else ()
+    if keywords:  # MeSH and subject terms repeat across records
+        keywords = tuple(map(share, keywords, keywords))
     urls = [value for key in _URL_TAGS if key in tags for value in tags[key]]
     url = _url(tags) if urls else ""
     doi = _doi(tags, urls)
