@@ -78,9 +78,9 @@ _USER_TAGS = ("U1", "U2", "U3", "U4", "U5")
 _PUBMED_ID_TAGS = (*_USER_TAGS, "C2")
 
 # A plain tag line and the continuation lines after it (lines that start no
-# tag), read in one pass over a well-formed record; the line break before the
-# tag is part of the match.
-# One group, so that `findall` returns strings rather than a tuple a line.
+# tag), read in one pass over a well-formed record. The line break before the
+# tag is matched but not captured; one group, so that `findall` returns strings
+# rather than a tuple a line.
 _TAG_LINE = re.compile(r"\n([A-Z][A-Z0-9]  - [^\n]*(?:\n(?![A-Z][A-Z0-9]  - )[^\n]*)*)")
 
 _ISXN = re.compile(r"\d[\d-]*[\dXx]")
@@ -196,9 +196,8 @@ def _text_pieces(doc: Document) -> Iterator[str]:
 
 def _streamable(data: bytes) -> bool:
     """True when `Document.text` would decode `data` as UTF-8 (see `formats.text`)."""
-    if data.startswith(codecs.BOM_UTF8):
-        pass
-    elif data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or binary_kind(data):
+    utf16 = data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32 LE starts so too
+    if not data.startswith(codecs.BOM_UTF8) and (utf16 or binary_kind(data)):
         return False
     if b"\x00" in data[:65536]:
         return False
@@ -915,7 +914,7 @@ def _format(citation: Citation) -> str:
 
     def put(tag: str, value: str) -> None:
         if value:
-            first, *more = _one_line(value).split("\n")
+            first, *more = _stripped_lines(value)
             lines.append(f"{tag}{_SEP}{first}")
             # Continuation lines are indented so none can be mistaken for a tag.
             lines.extend(f"      {line}" for line in more if line.strip())
@@ -944,7 +943,7 @@ def _format(citation: Citation) -> str:
     put("AN", citation.accession)
     put("ID", citation.source_id)
     put("DB", citation.database)
-    # PubMed ids have no RIS tag; Dimensions' way of writing them is read back above.
+    # PubMed ids have no RIS tag; Dimensions' way of writing them is what `_pubmed_ids` reads.
     if citation.pmid:
         put("U1", f"{citation.pmid} [PMID]")
     if citation.pmcid:
@@ -961,12 +960,8 @@ def _format(citation: Citation) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _one_line(value: str) -> str:
-    return (
-        value.strip()
-        if "\n" not in value
-        else "\n".join(part.strip() for part in value.split("\n"))
-    )
+def _stripped_lines(value: str) -> list[str]:
+    return [value.strip()] if "\n" not in value else [part.strip() for part in value.split("\n")]
 
 
 def _put_pages(put: Callable[[str, str], None], pages: str) -> None:
