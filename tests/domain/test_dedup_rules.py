@@ -162,11 +162,8 @@ def test_it_builds_the_representative_from_the_most_complete_fields() -> None:
     assert given_by["journal"] == 7
 
 
-words = st.lists(
-    st.sampled_from("care peer support design co production service users staff carers".split()),
-    min_size=5,
-    max_size=12,
-)
+VOCABULARY = ("care", "peer", "support", "design", "co", "production", "service", "users")
+words = st.lists(st.sampled_from(VOCABULARY), min_size=5, max_size=12)
 
 
 @settings(max_examples=60, deadline=None)

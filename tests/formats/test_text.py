@@ -26,7 +26,16 @@ TEXT = "TY  - JOUR\nTI  - Café society and co-production — a review\nER  - \n
         TEXT.replace("\n", "\r").encode("utf-8"),  # classic Mac line endings
         TEXT.encode("cp1252"),
     ],
-    ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom", "utf16le-no-bom", "crlf", "cr", "cp1252"],
+    ids=[
+        "utf8",
+        "utf8-bom",
+        "utf16le-bom",
+        "utf16be-bom",
+        "utf16le-no-bom",
+        "crlf",
+        "cr",
+        "cp1252",
+    ],
 )
 def test_it_reads_every_encoding_databases_export(data: bytes) -> None:
     assert decode(data, "export.ris") == TEXT

@@ -26,7 +26,7 @@ VL  - 21
 SP  - 1
 EP  - 14
 DO  - 10.5334/ijic.5555
-ER  - 
+ER  -
 """
 PEER_SUPPORT_MEDLINE = b"""PMID- 33000001
 TI  - Peer support and co-delivery in integrated mental health care.
@@ -47,7 +47,7 @@ PY  - 2021
 JO  - International Journal of Integrated Care
 VL  - 21
 SP  - 15
-ER  - 
+ER  -
 """
 
 
