@@ -126,11 +126,18 @@ def test_it_reads_each_shared_file_the_same_way_on_both_paths(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", inventory_files(*FORMATS))
+@pytest.mark.parametrize(
+    "name",
+    # baseline_reference_types.ris holds no record with anything to write back.
+    [
+        name
+        for name in inventory_files(*FORMATS)
+        if not name.endswith("baseline_reference_types.ris")
+    ],
+)
 def test_it_reads_back_what_it_wrote_for_each_shared_file(name: str) -> None:
     originals = shared_citations(name)
-    if not originals:
-        pytest.skip("no record of this file has anything to screen on")
+    assert originals
     again = citations(written(originals).encode("utf-8"))
     assert [plain(citation) for citation in again] == [
         same_fields(citation) for citation in originals
