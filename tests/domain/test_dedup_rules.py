@@ -192,3 +192,20 @@ def test_it_only_forms_groups_whose_members_are_pairwise_compatible(
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
                 assert compare(keys[a], keys[b]).outcome is not Outcome.DISTINCT
+
+
+@given(st.text(alphabet="abcde ", max_size=30), st.text(alphabet="abcde ", max_size=30))
+def test_it_measures_title_likeness_as_the_longest_common_subsequence(a: str, b: str) -> None:
+    from difflib import SequenceMatcher
+
+    from cosynth.domain.dedup.compare import lcs_ratio
+
+    ratio = lcs_ratio(a, b)
+    if not a or not b:
+        assert ratio == 0.0
+        return
+    assert 0.0 <= ratio <= 1.0
+    assert ratio == lcs_ratio(b, a)
+    assert (ratio == 1.0) == (a == b)
+    # difflib's matching blocks are a common subsequence, so never longer than the LCS.
+    assert ratio >= SequenceMatcher(None, a, b, autojunk=False).ratio() - 1e-9

@@ -9,7 +9,6 @@ near-miss goes to a human with the reason shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from enum import StrEnum
 
 from cosynth.domain.dedup.keys import MatchKeys, journals_compatible, volumes_compatible
@@ -46,10 +45,35 @@ def title_similarity(a: MatchKeys, b: MatchKeys) -> float:
     shorter, longer = sorted((len(a.title), len(b.title)))
     if shorter / longer < CLOSE_TITLE - 0.1:
         return _subtitle_dropped(a, b)
-    matcher = SequenceMatcher(None, a.title, b.title, autojunk=False)
-    if matcher.real_quick_ratio() < CLOSE_TITLE - 0.1 or matcher.quick_ratio() < CLOSE_TITLE - 0.1:
+    # Titles that share under half their words cannot be 85% alike letter by
+    # letter unless words were glued together; this set test costs a
+    # microsecond where the letter-by-letter comparison costs a hundred.
+    shared = len(a.title_word_set & b.title_word_set)
+    if shared < 0.5 * len(a.title_word_set | b.title_word_set):
         return _subtitle_dropped(a, b)
-    return max(matcher.ratio(), _subtitle_dropped(a, b))
+    return max(lcs_ratio(a.title, b.title), _subtitle_dropped(a, b))
+
+
+def lcs_ratio(a: str, b: str) -> float:
+    """2 x (longest common subsequence) / (total length): 1.0 for equal strings.
+
+    The LCS comes from the bit-parallel algorithm of Allison and Dix (1986,
+    Inf Process Lett 23:305-310), one pass over `b` with Python's big
+    integers as bit vectors: tens of microseconds for two titles, where
+    difflib takes hundreds.
+    """
+    if not a or not b:
+        return 0.0
+    masks: dict[str, int] = {}
+    for position, char in enumerate(a):
+        masks[char] = masks.get(char, 0) | (1 << position)
+    all_ones = (1 << len(a)) - 1
+    vector = all_ones
+    for char in b:
+        matches = vector & masks.get(char, 0)
+        vector = ((vector + matches) | (vector - matches)) & all_ones
+    common = len(a) - vector.bit_count()
+    return 2 * common / (len(a) + len(b))
 
 
 def _subtitle_dropped(a: MatchKeys, b: MatchKeys) -> float:

@@ -32,6 +32,7 @@ class MatchKeys:
     index: int
     title: str  # folded words joined by one space
     title_words: tuple[str, ...]
+    title_word_set: frozenset[str]
     surnames: tuple[frozenset[str], ...]  # per author: the possible surnames
     first_author_words: tuple[str, ...]  # every folded word of the first author's name
     year: int | None
@@ -67,6 +68,7 @@ def match_keys(index: int, citation: Citation) -> MatchKeys:
         index=index,
         title=title,
         title_words=tokens,
+        title_word_set=frozenset(tokens),
         surnames=tuple(author_surnames(author) for author in citation.authors),
         first_author_words=tuple(words(citation.authors[0])) if citation.authors else (),
         year=citation.year,
