@@ -209,3 +209,28 @@ def test_it_measures_title_likeness_as_the_longest_common_subsequence(a: str, b:
     assert (ratio == 1.0) == (a == b)
     # difflib's matching blocks are a common subsequence, so never longer than the LCS.
     assert ratio >= SequenceMatcher(None, a, b, autojunk=False).ratio() - 1e-9
+
+
+def test_it_matches_what_databases_write_differently() -> None:
+    base = ARTICLE.with_changes(doi="")
+    variants = [
+        # a group author in one database, the people in the other
+        base.with_changes(authors=("ALTS Study Group",)),
+        # a one-page record given its last page only
+        base.with_changes(pages="29"),
+        # name particles kept, dropped or moved
+        base.with_changes(authors=("de Conquer, S.", "Iles, R")),
+        # a leading article dropped, a translated-title bracket, a trailing note
+        base.with_changes(title="[" + ARTICLE.title + "]. [Review] [33 refs]"),
+        # one database recorded the neighbouring article's DOI
+        base.with_changes(doi="10.5334/ijic.9999"),
+    ]
+    for variant in variants:
+        assert verdict(base.with_changes(doi="10.5334/ijic.7603"), variant) is Outcome.DUPLICATE, (
+            variant
+        )
+
+
+def test_it_keeps_apart_same_titled_items_elsewhere_in_the_volume() -> None:
+    later_issue = ARTICLE.with_changes(doi="", issue="5", pages="1223")
+    assert verdict(ARTICLE.with_changes(doi=""), later_issue) is Outcome.DISTINCT

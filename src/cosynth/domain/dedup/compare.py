@@ -98,6 +98,12 @@ def compare(a: MatchKeys, b: MatchKeys) -> Verdict:
     if shared_id:
         return _with_shared_identifier(a, b, shared_id, similarity, conflicts)
     if conflicts and conflicts[0].startswith(("different DOIs", "different PMIDs")):
+        if similarity == 1.0 and len(conflicts) == 1 and _same_place(a, b) and _authors_agree(a, b):
+            # Same title, authors, year, volume and first page: one database
+            # recorded a wrong identifier (a DOI of the neighbouring article).
+            return Verdict(
+                Outcome.DUPLICATE, f"same title, authors and place but {conflicts[0]}", 0.7
+            )
         if similarity >= SAME_TITLE and len(conflicts) == 1 and _agreements(a, b) >= 3:
             return Verdict(Outcome.UNCERTAIN, f"same title and details but {conflicts[0]}")
         return Verdict(Outcome.DISTINCT, conflicts[0])
@@ -137,6 +143,14 @@ def _on_metadata(a: MatchKeys, b: MatchKeys, similarity: float, conflicts: list[
     generic = min(len(a.title_words), len(b.title_words)) < MIN_TITLE_WORDS
     authors_agree = _authors_agree(a, b)
     hard = _hard(conflicts)
+    if (
+        hard
+        and hard[0].startswith("pages")
+        and any(c.startswith("different issues") for c in conflicts)
+    ):
+        # Same volume, another issue and other pages: an erratum, a comment or a
+        # reprint of the article, which are not the article itself.
+        return Verdict(Outcome.DISTINCT, f"{hard[0]} in another issue")
     if hard:
         if similarity >= SAME_TITLE and authors_agree and agreements >= 2:
             return Verdict(Outcome.UNCERTAIN, f"same title and authors but {hard[0]}")
@@ -154,6 +168,14 @@ def _on_metadata(a: MatchKeys, b: MatchKeys, similarity: float, conflicts: list[
         return Verdict(Outcome.DUPLICATE, "same title, authors and details", similarity)
     if similarity >= 0.9 and authors_agree and not generic and agreements >= 3:
         return Verdict(Outcome.DUPLICATE, "nearly the same title, same authors and details", 0.85)
+    if (
+        similarity >= SAME_TITLE
+        and not generic
+        and agreements >= 3
+        and not _authors_comparable(a, b)
+    ):
+        # A group author in one database, the people in another: the rest must agree.
+        return Verdict(Outcome.DUPLICATE, "same title and details (a group author)", 0.8)
     if similarity >= SAME_TITLE and (authors_agree or agreements >= 2):
         missing = "too short a title" if generic else _missing_evidence(a, b, authors_agree)
         return Verdict(Outcome.UNCERTAIN, f"same title but {missing}")
@@ -183,7 +205,7 @@ def _conflicts(a: MatchKeys, b: MatchKeys) -> list[str]:
         found.append(f"volumes {a.volume} and {b.volume}")
     if _pages_conflict(a, b):
         found.append(f"pages {a.first_page} and {b.first_page}")
-    if a.surnames and b.surnames and not _authors_agree(a, b):
+    if _authors_comparable(a, b) and not _authors_agree(a, b):
         found.append("different authors")
     if a.issue and b.issue and a.issue != b.issue:
         found.append(f"different issues {a.issue} and {b.issue}")
@@ -201,7 +223,27 @@ def _pages_conflict(a: MatchKeys, b: MatchKeys) -> bool:
     if not a.first_page or not b.first_page or a.first_page == b.first_page:
         return False
     # An article number ("e0123") and a printed page range are not comparable.
-    return a.first_page.isdigit() == b.first_page.isdigit()
+    if a.first_page.isdigit() != b.first_page.isdigit():
+        return False
+    # Some databases give a one-page record its last page ("488" for 487-488):
+    # ranges that meet are the same pages.
+    return not _ranges_meet(a, b)
+
+
+def _ranges_meet(a: MatchKeys, b: MatchKeys) -> bool:
+    bounds = []
+    for keys in (a, b):
+        first, last = keys.first_page, keys.last_page or keys.first_page
+        if not (first.isdigit() and last.isdigit()):
+            return False
+        bounds.append((int(first), max(int(first), int(last))))
+    (a_first, a_last), (b_first, b_last) = bounds
+    return a_first <= b_last and b_first <= a_last
+
+
+def _authors_comparable(a: MatchKeys, b: MatchKeys) -> bool:
+    """False when either record has no authors or names a group ("ALTS Study Group")."""
+    return bool(a.surnames and b.surnames) and not (a.corporate_author or b.corporate_author)
 
 
 def _authors_agree(a: MatchKeys, b: MatchKeys) -> bool:
@@ -213,6 +255,18 @@ def _authors_agree(a: MatchKeys, b: MatchKeys) -> bool:
     mine, theirs = a.all_surnames, b.all_surnames
     overlap = len(mine & theirs)
     return overlap >= 2 and overlap >= 0.6 * min(len(mine), len(theirs))
+
+
+def _same_place(a: MatchKeys, b: MatchKeys) -> bool:
+    """The same year, volume and first page, all given."""
+    return (
+        a.year is not None
+        and a.year == b.year
+        and bool(a.volume)
+        and a.volume == b.volume
+        and bool(a.first_page)
+        and a.first_page == b.first_page
+    )
 
 
 def _names_swapped(a: MatchKeys, b: MatchKeys) -> bool:

@@ -35,6 +35,7 @@ class MatchKeys:
     title_word_set: frozenset[str]
     surnames: tuple[frozenset[str], ...]  # per author: the possible surnames
     first_author_words: tuple[str, ...]  # every folded word of the first author's name
+    corporate_author: bool  # the first author is a group, not a person
     year: int | None
     journal: tuple[str, ...]  # significant folded words
     volume: str
@@ -71,6 +72,7 @@ def match_keys(index: int, citation: Citation) -> MatchKeys:
         title_word_set=frozenset(tokens),
         surnames=tuple(author_surnames(author) for author in citation.authors),
         first_author_words=tuple(words(citation.authors[0])) if citation.authors else (),
+        corporate_author=bool(citation.authors) and is_corporate(citation.authors[0]),
         year=citation.year,
         journal=journal_words(citation.journal),
         volume=_number(citation.volume),
@@ -97,7 +99,9 @@ def author_surnames(author: str) -> frozenset[str]:
     if not text:
         return frozenset()
     if "," in text:
-        return frozenset(_surname_words(text.split(",", 1)[0]))
+        family, given = text.split(",", 1)
+        # "Le, Quintrec M.": the family part was only a particle.
+        return frozenset(_surname_words(family) or _surname_words(given))
     parts = text.split()
     if len(parts) == 1:
         return frozenset(_surname_words(text))
@@ -108,10 +112,28 @@ def author_surnames(author: str) -> frozenset[str]:
     return frozenset(_surname_words(parts[0]) + _surname_words(parts[-1]))
 
 
+_CORPORATE = re.compile(
+    r"\b(?:group|collaborat\w*|consortium|committee|investigators|network|trial|study|"
+    r"society|association|organi[sz]ation|institute|working|panel|task force|anonymous|"
+    r"council|department|ministry|agency|foundation|centre|center|inc|ltd)\b",
+    re.IGNORECASE,
+)
+
+
+def is_corporate(author: str) -> bool:
+    """True for a group author ("ALTS Study Group", "World Health Organization")."""
+    return bool(_CORPORATE.search(author))
+
+
+# Name particles that databases keep, drop or move ("de Jorge" / "Jorge, E. de").
+_PARTICLES = frozenset(
+    {"de", "del", "della", "der", "den", "di", "da", "dos", "du", "la", "le", "van", "von", "st"}
+)
+
+
 def _surname_words(text: str) -> list[str]:
-    # "van der Berg" and "Berg" should meet: keep the last, longest-lived word.
-    found = words(text)
-    return found[-1:] if found else []
+    # "van der Berg" and "Berg" should meet: keep the words that are not particles.
+    return [word for word in words(text) if word not in _PARTICLES and len(word) > 1]
 
 
 def volumes_compatible(a: MatchKeys, b: MatchKeys) -> bool:

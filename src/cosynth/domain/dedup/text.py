@@ -27,6 +27,7 @@ _TRAILING_NOTES = re.compile(
     r"\d+ refs?|[a-z]+\]\s*$)[^\])]*[\])]?\s*\.?$",
     re.IGNORECASE,
 )
+_LEADING_ARTICLES = frozenset({"the", "a", "an"})
 _RETRACTED_PREFIX = re.compile(r"^\s*(?:retracted(?: article)?\s*:)\s*", re.IGNORECASE)
 
 
@@ -34,6 +35,8 @@ def fold(text: str) -> str:
     """Lower case, accents removed, Greek spelled out, markup and entities gone."""
     if not text:
         return ""
+    if text.isascii() and "<" not in text and "&" not in text:
+        return text.casefold()
     if "<" in text:
         text = _TAGS.sub(" ", text)
     if "&" in text:
@@ -51,13 +54,14 @@ def words(text: str) -> list[str]:
 
 def title_words(title: str) -> list[str]:
     """A title's words after removing databases' notes and translated-title brackets."""
-    text = title.strip()
-    if not text:
-        return []
+    text = _RETRACTED_PREFIX.sub("", title.strip())
+    for _ in range(3):  # "... [see comments] [published erratum appears in ...]"
+        text = _TRAILING_NOTES.sub("", text)
     # MEDLINE puts a translated title in square brackets: "[Title in English]."
     if text.startswith("[") and text.rstrip(".").endswith("]"):
         text = text.rstrip(".")[1:-1]
-    text = _RETRACTED_PREFIX.sub("", text)
-    for _ in range(3):  # "... [see comments] [published erratum appears in ...]"
-        text = _TRAILING_NOTES.sub("", text)
-    return words(text)
+    found = words(text)
+    # A leading article comes and goes between databases ("The effects of ...").
+    if len(found) > 4 and found[0] in _LEADING_ARTICLES:
+        return found[1:]
+    return found
