@@ -25,7 +25,14 @@ from cosynth.domain.dedup.keys import MatchKeys, match_keys
 # A block larger than this is compared by a sliding window over its members
 # sorted by title, not all pairs (a common surname in a common year).
 MAX_BLOCK = 40
-WINDOW = 12
+WINDOW = 8
+# Words too common to make a title block specific ("the effect of ... in the ...").
+_STOP_WORDS = frozenset(
+    {
+        "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on",
+        "or", "the", "to", "with", "without", "versus", "vs",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +137,10 @@ def _blocking_keys(key: MatchKeys) -> Iterable[tuple[str, object]]:
         yield "pmid", key.pmid
     if key.title:
         yield "title", key.title
-    if len(key.title_words) >= 4:
-        yield "start", key.title_words[:4]
-        yield "end", key.title_words[-4:]
+    significant = [word for word in key.title_words if word not in _STOP_WORDS]
+    if len(significant) >= 4:
+        yield "start", tuple(significant[:4])
+        yield "end", tuple(significant[-4:])
     if key.first_surnames and key.year is not None:
         for surname in key.first_surnames:
             yield "author-year", (surname, key.year)
@@ -177,8 +185,11 @@ class _Verdicts:
             found = compare(
                 self._keys[self._nodes[pair[0]][0]], self._keys[self._nodes[pair[1]][0]]
             )
-            self._cache[pair] = found
             self.compared += 1
+            # Only what clustering and the review queue need is kept; a
+            # distinct pair is cheap to compare again if ever asked.
+            if found.outcome is not Outcome.DISTINCT:
+                self._cache[pair] = found
         return found
 
     def known(self) -> Iterable[tuple[tuple[int, int], Verdict]]:
