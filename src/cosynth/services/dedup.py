@@ -93,16 +93,17 @@ def _store_groups(
             reason="a new run grouped these differently",
         )
         dissolved += 1
-    for members, positions in wanted.items():
-        dedup_store.insert_group(
-            tx.session,
-            review_id,
-            members,
-            run_id=run_id,
-            at=tx.now,
-            actor=tx.actor,
-            evidence=[item for p in positions for item in evidence.get(p, [])],
-        )
+    dedup_store.insert_groups(
+        tx.session,
+        review_id,
+        [
+            (members, [item for p in positions for item in evidence.get(p, [])])
+            for members, positions in wanted.items()
+        ],
+        run_id=run_id,
+        at=tx.now,
+        actor=tx.actor,
+    )
     return len(wanted), dissolved
 
 

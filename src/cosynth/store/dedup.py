@@ -73,6 +73,35 @@ def insert_group(
     return row.id
 
 
+def insert_groups(
+    session: Session,
+    review_id: int,
+    groups: Sequence[tuple[Sequence[int], list[dict[str, Any]]]],
+    *,
+    run_id: int | None,
+    at: datetime,
+    actor: str,
+) -> list[int]:
+    """Add many groups (records, evidence) at once; return their ids in order."""
+    if not groups:
+        return []
+    statement = insert(DuplicateGroupRow).returning(
+        DuplicateGroupRow.id, sort_by_parameter_order=True
+    )
+    rows = [
+        {"review_id": review_id, "run_id": run_id, "at": at, "actor": actor, "evidence": evidence}
+        for _records, evidence in groups
+    ]
+    ids = list(session.scalars(statement, rows))
+    members = [
+        {"group_id": group_id, "record_id": record_id}
+        for group_id, (records, _evidence) in zip(ids, groups, strict=True)
+        for record_id in records
+    ]
+    session.execute(insert(GroupMemberRow), members)
+    return ids
+
+
 def dissolve_group(
     session: Session, group_id: int, *, at: datetime, actor: str, reason: str
 ) -> None:
