@@ -123,6 +123,67 @@ def test_it_reads_each_shared_file_the_same_way_on_both_paths(
     assert [(line, raw, skipped, c and plain(c)) for line, raw, skipped, c in fast] == [
         (line, raw, skipped, c and plain(c)) for line, raw, skipped, c in slow
     ]
+    # The same extra tags in the same order (the writer writes them back in it).
+    assert [c and list(c.extra.items()) for *_, c in fast] == [
+        c and list(c.extra.items()) for *_, c in slow
+    ]
+
+
+# Records whose fields take each branch of the fast path's mapping (`_citation`)
+# or leave it for the helpers: both paths must read them alike.
+ODD_FIELDS = [
+    "SN  - 1234-5678\nSN  - 1234-567x",
+    "SN  - 1234-5678\nSN  - 1234-5678",
+    "SN  - 1234-5678 \nSN  - 8765-4321",
+    "SN  - 1234-5678\nSN  - 978-0-12-345678-9",
+    "SN  - 1234-5678\nBN  - 8765-4321",
+    "SN  - \u0661\u0662\u0663\u0664-5678",
+    "SN  - 1234-5678; 8765-4321\nSN  - 1111-2222\nSN  - 3333-4444",
+    "SP  - 12\nEP  - 12",
+    "SP  - e123\nEP  - e130",
+    "SP  - No\nEP  - Specified",
+    "SP  - 288-97\nEP  - 97",
+    "SP  - 12 a\nEP  - 14",
+    "SP  - 12\nSP  - 13\nEP  - 14",
+    "EP  - 14",
+    "PY  - 2019///",
+    "PY  - 1400\nY1  - 2001/01/02",
+    "PY  - \nDA  - 2003",
+    "TI  - \nT1  - The title",
+    "TI  - A  title\twith\u00a0space  ",
+    "TI  - One\nTI  - Two",
+    "T2  - \nJF  - Journal",
+    "JO  - Journal\nBT  - Book",
+    "AU  - Smith,  J\nAU  - \nAU  - Doe\u00a0J",
+    "A1  - Smith, J\nAU  - Doe, J",
+    "AB  - \nN2  - An abstract",
+    "VO  - 3\nCP  - 4",
+    "DO  - not a doi\nL3  - 10.1000/abc",
+    "DO  - 10.1000/abc\nDO  - 10.1000/def",
+    "UR  - https://doi.org/10.1000/xyz; https://example.org",
+    "L2  - https://pubmed.ncbi.nlm.nih.gov/12345678/",
+    "AN  - 12345678\nDB  - PubMed",
+    "AN  - \nN1  - Accession Number: 178481408; PMID: 33343428",
+    "U2  - L373791783\nC2  - PMC9359172",
+    "N1  - ASReview_relevant\nN1  - a note",
+    "LA  - English\nLA  - French\nID  - 7\nXY  - kept\nPMID- 99",
+    "KW  - one; two\nKW  - three",
+]
+
+
+@pytest.mark.parametrize("fields", ODD_FIELDS)
+def test_it_maps_fields_the_same_way_on_both_paths(
+    fields: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = f"TY  - JOUR\nTI  - Title\n{fields}\nER  - \n\nTY  - JOUR\n{fields}\nER  - \n"
+    fast = [(e.line, e.raw, e.skipped, e.citation) for e in read(data.encode())]
+    monkeypatch.setattr(ris, "_FAST", False)
+    slow = [(e.line, e.raw, e.skipped, e.citation) for e in read(data.encode())]
+    assert fast == slow
+    assert [c and list(c.extra.items()) for *_, c in fast] == [
+        c and list(c.extra.items()) for *_, c in slow
+    ]
+    assert all(type(c) is Citation for *_, c in fast if c is not None)
 
 
 @pytest.mark.slow
