@@ -40,6 +40,7 @@ postgres:
 
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/import_speed.py
+	$(BIN)/python benchmarks/dedup.py
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache

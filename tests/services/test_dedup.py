@@ -150,3 +150,17 @@ def test_it_lets_only_the_reviewing_team_deduplicate(workspace: Workspace, team:
     with pytest.raises(PermissionDeniedError):
         with workspace.transaction(team.outsider) as tx:
             dedup_service.list_groups(tx, team.review_id)
+
+
+def test_it_never_groups_two_records_of_an_export_already_deduplicated(
+    workspace: Workspace, team: Team
+) -> None:
+    # The original review's final library held two records the team had
+    # judged distinct; the update search finds the study again.
+    library = PEER_SUPPORT + b"\n" + PEER_SUPPORT
+    with workspace.transaction("alice") as tx:
+        import_file(tx, team.review_id, "final-library.ris", library, deduplicated=True)
+    assert run(workspace, "alice", team).groups == 0
+    imported(workspace, team, "update-medline.nbib", PEER_SUPPORT_MEDLINE)
+    summary = run(workspace, "alice", team)
+    assert (summary.groups, summary.records_merged) == (1, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
@@ -56,29 +57,33 @@ def _parse_mapping(
     help="For CSV/Excel: which column holds a field (repeatable).",
 )
 @click.option("--again", is_flag=True, help="Import a file even if it was imported before.")
+@click.option(
+    "--deduplicated",
+    is_flag=True,
+    help="The file was already de-duplicated (an earlier review's final library): "
+    "never group two of its records.",
+)
 @pass_context
 def import_files(
     context: Context,
+    /,
     *,
     files: tuple[Path, ...],
-    database: str,
-    platform: str,
     searched: date | None,
-    reader: str | None,
     mapping: dict[str, str],
-    again: bool,
+    **choices: Any,
 ) -> None:
     """Import database exports (RIS, MEDLINE, BibTeX, EndNote, Web of Science, CSV, Excel...).
 
     Each file is imported whole or not at all.
     """
+    # The remaining options (database, platform, reader, again, deduplicated)
+    # are the import service's own keyword arguments.
+    choices.update(searched_on=searched, options=mapping)
     failed = 0
     for path in files:
         try:
-            report = _import_one(
-                context, path, database=database, platform=platform, searched=searched,
-                reader=reader, mapping=mapping, again=again,
-            )  # fmt: skip
+            report = _import_one(context, path, choices)
         except CosynthError as exc:
             error(exc.message)
             failed += 1
@@ -92,17 +97,7 @@ def import_files(
         )
 
 
-def _import_one(
-    context: Context,
-    path: Path,
-    *,
-    database: str,
-    platform: str,
-    searched: date | None,
-    reader: str | None,
-    mapping: dict[str, str],
-    again: bool,
-) -> ImportReport:
+def _import_one(context: Context, path: Path, choices: dict[str, Any]) -> ImportReport:
     if not path.exists():
         raise InputError(f"{path}: there is no such file.")
     size = path.stat().st_size
@@ -110,10 +105,7 @@ def _import_one(
     data = path.read_bytes()
     with context.review_tx() as (tx, review):
         if size < _PROGRESS_FROM_BYTES:
-            return import_service.import_file(
-                tx, review.id, path.name, data, database=database, platform=platform,
-                searched_on=searched, again=again, reader=reader, options=mapping,
-            )  # fmt: skip
+            return import_service.import_file(tx, review.id, path.name, data, **choices)
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
@@ -123,10 +115,13 @@ def _import_one(
         with Progress(*columns, console=out, transient=True) as bar:
             task = bar.add_task(f"Reading {path.name}", total=None)
             return import_service.import_file(
-                tx, review.id, path.name, data, database=database, platform=platform,
-                searched_on=searched, again=again, reader=reader, options=mapping,
+                tx,
+                review.id,
+                path.name,
+                data,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )  # fmt: skip
+                **choices,
+            )
 
 
 def _print_report(report: ImportReport) -> None:

@@ -34,9 +34,13 @@ def run_dedup(tx: Tx, review_id: int, *, progress: Progress | None = None) -> De
     """Find the duplicates among all the review's records, keeping people's decisions."""
     tx.require(review_id, Permission.DEDUPLICATE)
     ids: list[int] = []
+    sets: list[int | None] = []
     citations = []
-    for record_id, citation in dedup_store.records_for_matching(tx.session, review_id):
+    for record_id, deduplicated_source, citation in dedup_store.records_for_matching(
+        tx.session, review_id
+    ):
         ids.append(record_id)
+        sets.append(deduplicated_source)
         citations.append(citation)
     position = {record_id: i for i, record_id in enumerate(ids)}
     decided = dedup_store.latest_decisions(tx.session, review_id)
@@ -45,7 +49,7 @@ def run_dedup(tx: Tx, review_id: int, *, progress: Progress | None = None) -> De
         for (a, b), duplicate in decided.items()
         if a in position and b in position
     ]
-    grouping = find_duplicates(citations, decisions, progress)
+    grouping = find_duplicates(citations, decisions, progress, deduplicated_sets=sets)
     run_id = dedup_store.insert_run(tx.session, review_id, at=tx.now, actor=tx.actor)
     formed, dissolved = _store_groups(tx, review_id, run_id, grouping, ids)
     dedup_store.insert_review_pairs(

@@ -54,6 +54,7 @@ def import_file(
     reader: str | None = None,
     options: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    deduplicated: bool = False,
 ) -> ImportReport:
     """Import every record of one exported file into the review."""
     tx.require(review_id, Permission.IMPORT)
@@ -77,6 +78,7 @@ def import_file(
         data=data,
         at=tx.now,
         actor=tx.actor,
+        deduplicated=deduplicated,
     )
 
     skipped: list[Skipped] = []

@@ -24,6 +24,7 @@ from cosynth.store.tables import (
     PairDecisionRow,
     RecordRow,
     ReviewPairRow,
+    SourceRow,
 )
 
 # What matching reads of a record: not the abstract or the raw text, which
@@ -35,30 +36,35 @@ _MATCHED = (
 )  # fmt: skip
 
 
-def records_for_matching(session: Session, review_id: int) -> Iterator[tuple[int, Citation]]:
-    """(record id, citation with the fields matching compares) for every record, in id order."""
-    query = select(*_MATCHED).where(RecordRow.review_id == review_id).order_by(RecordRow.id)
+def records_for_matching(
+    session: Session, review_id: int
+) -> Iterator[tuple[int, int | None, Citation]]:
+    """(record id, its source when already de-duplicated, the fields matching compares)."""
+    query = (
+        select(*_MATCHED, RecordRow.source_id, SourceRow.deduplicated)
+        .join(SourceRow, SourceRow.id == RecordRow.source_id)
+        .where(RecordRow.review_id == review_id)
+        .order_by(RecordRow.id)
+    )
     for row in session.execute(query.execution_options(yield_per=5_000)):
         (record_id, title, authors, year, journal, volume, issue, pages, doi, pmid, isbn, url,
-         publication_type, extra) = row  # fmt: skip
-        yield (
-            record_id,
-            Citation(
-                title=title,
-                authors=tuple(authors or ()),
-                year=year,
-                journal=journal,
-                volume=volume,
-                issue=issue,
-                pages=pages,
-                doi=doi,
-                pmid=pmid,
-                isbn=isbn,
-                url=url,
-                publication_type=publication_type,
-                extra={"PT": tuple(extra["PT"])} if extra and "PT" in extra else {},
-            ),
+         publication_type, extra, source_id, deduplicated) = row  # fmt: skip
+        citation = Citation(
+            title=title,
+            authors=tuple(authors or ()),
+            year=year,
+            journal=journal,
+            volume=volume,
+            issue=issue,
+            pages=pages,
+            doi=doi,
+            pmid=pmid,
+            isbn=isbn,
+            url=url,
+            publication_type=publication_type,
+            extra={"PT": tuple(extra["PT"])} if extra and "PT" in extra else {},
         )
+        yield record_id, (source_id if deduplicated else None), citation
 
 
 def current_groups(session: Session, review_id: int) -> dict[int, tuple[int, ...]]:

@@ -38,6 +38,7 @@ def insert_source(
     data: bytes,
     at: datetime,
     actor: str,
+    deduplicated: bool = False,
 ) -> int:
     """Add an imported file (its report is filled in by `finish_source`); return its id."""
     row = SourceRow(
@@ -55,6 +56,7 @@ def insert_source(
         records_read=0,
         records_imported=0,
         skipped=[],
+        deduplicated=deduplicated,
     )
     session.add(row)
     session.flush()

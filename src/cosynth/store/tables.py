@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -80,6 +81,9 @@ class SourceRow(Base):
     records_read: Mapped[int] = mapped_column(Integer)
     records_imported: Mapped[int] = mapped_column(Integer)
     skipped: Mapped[list[Any]] = mapped_column(JSON)
+    # The team says this export was already de-duplicated (an earlier review's
+    # final library): de-duplication never groups two of its records.
+    deduplicated: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class RecordRow(Base):

@@ -69,10 +69,18 @@ def find_duplicates(
     citations: Sequence[Citation],
     decisions: Iterable[Decision] = (),
     progress: Progress | None = None,
+    *,
+    deduplicated_sets: Sequence[int | None] = (),
 ) -> Grouping:
-    """Group the citations that are the same work; list the pairs a human should decide."""
+    """Group the citations that are the same work; list the pairs a human should decide.
+
+    `deduplicated_sets` gives, per citation, the export it came from when that
+    export was already de-duplicated (an earlier review's final library):
+    two records of one such export are never put in one group.
+    """
     keys = [match_keys(i, citation) for i, citation in enumerate(citations)]
-    nodes, node_of = _collapse_identical(keys)
+    sets = list(deduplicated_sets) or [None] * len(keys)
+    nodes, node_of = _collapse_identical(keys, sets)
     verdicts = _Verdicts(keys, nodes)
     human = _human_decisions(decisions, node_of)
 
@@ -87,7 +95,7 @@ def find_duplicates(
     if progress is not None:
         progress(len(ordered), len(ordered))
 
-    clusters = _Clusters(len(nodes), verdicts, human)
+    clusters = _Clusters(len(nodes), verdicts, human, [sets[members[0]] for members in nodes])
     conflicts = clusters.apply_human()
     clusters.apply_machine()
 
@@ -109,11 +117,15 @@ def _signature(key: MatchKeys) -> tuple[object, ...]:
     )  # fmt: skip
 
 
-def _collapse_identical(keys: list[MatchKeys]) -> tuple[list[list[int]], list[int]]:
+def _collapse_identical(
+    keys: list[MatchKeys], sets: list[int | None]
+) -> tuple[list[list[int]], list[int]]:
     """Nodes of identical records (when identical records are duplicates at all)."""
     by_signature: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for key in keys:
-        by_signature[_signature(key)].append(key.index)
+        # Identical records of one already de-duplicated export stay apart.
+        apart = (key.index,) if sets[key.index] is not None else ()
+        by_signature[(*_signature(key), *apart)].append(key.index)
     nodes: list[list[int]] = []
     for members in by_signature.values():
         if len(members) > 1 and compare(keys[members[0]], keys[members[1]]).outcome is not (
@@ -211,11 +223,20 @@ def _human_decisions(
 class _Clusters:
     """Union of nodes into groups that stay pairwise compatible."""
 
-    def __init__(self, size: int, verdicts: _Verdicts, human: dict[tuple[int, int], bool]) -> None:
+    def __init__(
+        self,
+        size: int,
+        verdicts: _Verdicts,
+        human: dict[tuple[int, int], bool],
+        sets: list[int | None],
+    ) -> None:
         self._verdicts = verdicts
         self._human = human
         self._cluster = list(range(size))
         self._members: dict[int, list[int]] = {n: [n] for n in range(size)}
+        self._sets: dict[int, set[int]] = {
+            n: {found} for n, found in enumerate(sets) if found is not None
+        }
         self._evidence: dict[int, list[tuple[int, int, Verdict]]] = defaultdict(list)
         self.rejected: dict[tuple[int, int], str] = {}
 
@@ -245,6 +266,11 @@ class _Clusters:
         left, right = self._cluster[a], self._cluster[b]
         if left == right:
             return True
+        if not human and self._sets.get(left, set()) & self._sets.get(right, set()):
+            self.rejected[(min(a, b), max(a, b))] = (
+                "two of its records come from one export that was already de-duplicated"
+            )
+            return False
         for x in self._members[left]:
             for y in self._members[right]:
                 blocker = self._blocker(x, y, human=human)
@@ -256,6 +282,8 @@ class _Clusters:
         for node in self._members[right]:
             self._cluster[node] = left
         self._members[left].extend(self._members.pop(right))
+        if right in self._sets:
+            self._sets.setdefault(left, set()).update(self._sets.pop(right))
         self._evidence[left].extend(self._evidence.pop(right, []))
         self._evidence[left].append((a, b, verdict))
         return True
