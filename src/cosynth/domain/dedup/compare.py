@@ -140,6 +140,9 @@ def _with_shared_identifier(
         return Verdict(Outcome.UNCERTAIN, f"same {identifier} but only one names a part")
     if similarity >= 0.9 and not hard:
         return Verdict(Outcome.DUPLICATE, f"same {identifier} and title", 1.0)
+    if similarity >= SAME_TITLE and len(hard) == 1 and hard[0].startswith("pages"):
+        # One DOI and one title: page numbers of abstract supplements vary by source.
+        return Verdict(Outcome.DUPLICATE, f"same {identifier} and title ({hard[0]})", 0.8)
     if similarity >= SAME_TITLE and hard == ["different authors"] and _agreements(a, b) >= 3:
         # Author names mangled by one database (given and family names swapped).
         return Verdict(Outcome.DUPLICATE, f"same {identifier}, title and details", 0.85)
@@ -183,6 +186,11 @@ def _on_metadata(a: MatchKeys, b: MatchKeys, similarity: float, conflicts: list[
         if similarity >= SAME_TITLE and authors_agree:
             return Verdict(Outcome.UNCERTAIN, f"same title and authors but {conflicts[0]}")
         return Verdict(Outcome.DISTINCT, conflicts[0])
+    if generic and similarity == 1.0 and len(a.title_words) >= 3 and authors_agree:
+        # A short title ("ESICON 2017 Abstracts") merges only when the journal,
+        # year, volume and issue all agree as well.
+        if agreements >= 4 and not conflicts:
+            return Verdict(Outcome.DUPLICATE, "same short title and every detail", 0.7)
     enough = agreements >= 2 or (agreements >= 1 and similarity == 1.0)
     if similarity >= SAME_TITLE and authors_agree and not generic and enough:
         return Verdict(Outcome.DUPLICATE, "same title, authors and details", similarity)
@@ -271,6 +279,8 @@ def _authors_agree(a: MatchKeys, b: MatchKeys) -> bool:
     if not a.surnames or not b.surnames:
         return False
     if a.first_surnames & b.first_surnames or _names_swapped(a, b):
+        return True
+    if a.first_author_words and a.first_author_words == b.first_author_words:
         return True
     mine, theirs = a.all_surnames, b.all_surnames
     overlap = len(mine & theirs)

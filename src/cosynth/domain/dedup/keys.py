@@ -132,14 +132,18 @@ _PARTICLES = frozenset(
 
 
 def _surname_words(text: str) -> list[str]:
-    # "van der Berg" and "Berg" should meet: keep the words that are not particles.
-    return [word for word in words(text) if word not in _PARTICLES and len(word) > 1]
+    # "van der Berg" and "Berg" should meet: keep the words that are not
+    # particles, unless the particle is all there is ("Le M. N.").
+    found = [word for word in words(text) if len(word) > 1]
+    return [word for word in found if word not in _PARTICLES] or found
 
 
 def volumes_compatible(a: MatchKeys, b: MatchKeys) -> bool:
     """Equal volumes, or one "volume" that is really the other's supplement number."""
     if not a.volume or not b.volume or a.volume == b.volume:
         return True
+    if not (a.volume.isdigit() and b.volume.isdigit()):
+        return True  # "A)" is a supplement letter, not a volume number
     return a.volume in b.issue_numbers or b.volume in a.issue_numbers
 
 
