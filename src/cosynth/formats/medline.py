@@ -31,6 +31,7 @@ from cosynth.formats.tagged import (
     issn_from,
     looks_like_html,
     numbered_lines,
+    paragraph_records,
 )
 
 # A tag line: the tag, padding, a dash, then a space or the end of the line.
@@ -72,40 +73,11 @@ class MedlineReader:
     def read(self, doc: Document) -> Iterator[Entry]:
         unwrapper = Unwrapper()
         checked = False
-        for start, lines in _blocks(doc.text):
+        for start, lines in paragraph_records(doc.text, "PMID-"):
             if not checked:
                 _check_first_line(doc, start, lines[0])
                 checked = True
             yield _entry(start, lines, unwrapper)
-
-
-def _blocks(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Each record's first line number and its lines; records end at a blank line.
-
-    A second PMID line also starts a new record, for files whose blank lines
-    were lost on the way (pasted into an editor, joined by a script).
-    """
-    start = 0
-    lines: list[str] = []
-    has_pmid = False
-    for number, line in numbered_lines(text):
-        if not line.strip():
-            if lines:
-                yield start, lines
-                lines, has_pmid = [], False
-            continue
-        is_pmid = line.startswith("PMID-")
-        if lines and is_pmid and has_pmid:
-            yield start, lines
-            lines, has_pmid = [], False
-        if not lines:
-            start = number
-        has_pmid = has_pmid or is_pmid
-        lines.append(line)
-    if lines:
-        # The last record may lack a final newline or blank line: it is still
-        # a record (PubMed's own nbib package drops it; we must not).
-        yield start, lines
 
 
 def _check_first_line(doc: Document, number: int, line: str) -> None:

@@ -22,6 +22,7 @@ from cosynth.formats.tagged import (
     looks_like_html,
     looks_like_issn,
     numbered_lines,
+    paragraph_records,
 )
 
 # "%" and one tag character, then a space or the end of the line. The tag
@@ -51,38 +52,11 @@ class ReferReader:
 
     def read(self, doc: Document) -> Iterator[Entry]:
         checked = False
-        for start, lines in _blocks(doc.text):
+        for start, lines in paragraph_records(doc.text, "%0"):
             if not checked:
                 _check_first_line(doc, start, lines[0])
                 checked = True
             yield _entry(start, lines)
-
-
-def _blocks(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Each record's first line number and its lines.
-
-    Records end at a blank line. EndNote always writes the type (%0) first, so
-    a second %0 also starts a new record, for files whose blank lines were lost.
-    """
-    start = 0
-    lines: list[str] = []
-    has_type = False
-    for number, line in numbered_lines(text):
-        if not line.strip():
-            if lines:
-                yield start, lines
-                lines, has_type = [], False
-            continue
-        is_type = line.startswith("%0")
-        if lines and is_type and has_type:
-            yield start, lines
-            lines, has_type = [], False
-        if not lines:
-            start = number
-        has_type = has_type or is_type
-        lines.append(line)
-    if lines:
-        yield start, lines
 
 
 def _check_first_line(doc: Document, number: int, line: str) -> None:

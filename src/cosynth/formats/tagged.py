@@ -196,3 +196,32 @@ def looks_like_html(line: str) -> bool:
     return lowered.startswith(("<!doctype html", "<html", "<head", "<body")) or (
         lowered.startswith("<?xml") and "<html" in lowered
     )
+
+
+def paragraph_records(text: str, opener: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, lines) of records separated by blank lines.
+
+    A second line starting with `opener` (MEDLINE's "PMID-", EndNote's "%0")
+    also starts a new record, for files whose blank lines were lost on the way
+    (pasted into an editor, joined by a script). The last record counts even
+    without a final newline or blank line (PubMed's own nbib package drops it).
+    """
+    start = 0
+    lines: list[str] = []
+    has_opener = False
+    for number, line in numbered_lines(text):
+        if not line.strip():
+            if lines:
+                yield start, lines
+                lines, has_opener = [], False
+            continue
+        is_opener = line.startswith(opener)
+        if lines and is_opener and has_opener:
+            yield start, lines
+            lines, has_opener = [], False
+        if not lines:
+            start = number
+        has_opener = has_opener or is_opener
+        lines.append(line)
+    if lines:
+        yield start, lines
