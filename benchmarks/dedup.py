@@ -606,6 +606,8 @@ def _row(name: str, info: dict[str, Any], tool: str, entry: dict[str, Any]) -> s
             status = status[:157] + "..."
         if entry["status"] in ("skipped", "not available"):
             timing = ["–"] * len(timing)
+        elif entry["status"] == "did not finish":
+            timing[3] = "–"  # the CPU time of its killed workers is lost with them
         return "| " + " | ".join([name, records, tool, status, *[""] * 9, *timing]) + " |"
     review = f"{_fmt(m.get('pairs_for_review'))} / {_fmt(m.get('records_for_review'))}"
     cells = [
@@ -636,6 +638,31 @@ def _about(name: str, about: dict[str, str]) -> str:
     others = ", ".join(f"{k} {v}" for k, v in about.items() if k not in (name, "version"))
     version = about.get(name) or about.get("version", "?")
     return f"{name} {version}" + (f" ({others})" if others else "")
+
+
+def _peer_scaling(results: dict[str, Any]) -> list[str]:
+    sets = results.get("sets", {})
+    runs = [
+        (name, sets[name]["tools"][BIBDEDUPE])
+        for name in sorted(sets, key=_set_order)
+        if sets[name].get("kind") == "scale" and BIBDEDUPE in sets[name].get("tools", {})
+    ]
+    if not runs:
+        return []
+    said = []
+    for name, entry in runs:
+        what = f"ran, {entry['wall_s']:.0f} s" if entry["status"] == "ok" else entry["note"]
+        said.append(f"{sets[name]['records']:,} records: {what} ({entry['measured'][:16]})")
+    timeout = results.get("peer_timeout_s", DEFAULT_TIMEOUT)
+    return [
+        "## bib-dedupe on the scaling sets",
+        "",
+        f"Timeout {timeout:.0f} s. " + "; ".join(said) + ". A size is skipped once a smaller one "
+        "did not finish, or when its time extrapolated from the same run's bib-dedupe times "
+        "(t ~ n^k, k fitted on runs of 1,000+ records, held between 1 and 3) is above the "
+        "timeout.",
+        "",
+    ]
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -687,14 +714,14 @@ def markdown(results: dict[str, Any]) -> str:
                 "`benchmarks/dedup_scale.py` (seeded); what each holds is in the JSON file."
             )
             lines.append("")
-    notes = [(n, sets[n]["data_notes"]) for n in sorted(sets, key=_set_order)]
-    notes = [(name, items) for name, items in notes if items]
+    # The scaling sets inherit the real sets' oddities: their notes stay in the JSON file.
+    labelled = [n for n in sorted(sets, key=_set_order) if sets[n].get("kind") == "labelled"]
+    notes = [(n, sets[n]["data_notes"]) for n in labelled if sets[n].get("data_notes")]
     if notes:
         lines += ["## Data notes", ""]
         lines += [f"- **{name}**: " + "; ".join(items) for name, items in notes]
         lines.append("")
-    if results.get("peer_scaling"):
-        lines += ["## bib-dedupe on the scaling sets", "", results["peer_scaling"], ""]
+    lines += _peer_scaling(results)
     return "\n".join(lines)
 
 
@@ -827,8 +854,9 @@ def main(argv: list[str] | None = None) -> int:
             history.append((len(labelled.order), peer_run.wall_s))
 
     if not args.skip_scale:
-        peer_notes: list[str] = []
         stopped: str | None = None
+        if peer is not None:
+            results["peer_timeout_s"] = args.timeout
         for size in sorted(args.sizes):
             name = f"scale_{size}"
             print(f"{name}: building ...", flush=True)
@@ -858,19 +886,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             if peer_run.status == "ok" and peer_run.wall_s:
                 history.append((size, peer_run.wall_s))
-                peer_notes.append(f"{size:,} records: ran, {peer_run.wall_s:.0f} s")
-            elif peer_run.status == "skipped":
-                peer_notes.append(f"{size:,} records: {peer_run.note}")
-            else:
-                peer_notes.append(f"{size:,} records: {peer_run.note or peer_run.status}")
+            elif peer_run.status != "skipped":
                 stopped = f"not run: a smaller size ({size:,}) {peer_run.status}"
-        if peer is not None:
-            results["peer_scaling"] = (
-                f"Timeout {args.timeout:.0f} s. " + "; ".join(peer_notes) + "."
-                " A size is skipped once a smaller one did not finish, or when its time "
-                "extrapolated from this run's bib-dedupe times (t ~ n^k, k fitted on runs of "
-                "1,000+ records, held between 1 and 3) is above the timeout."
-            )
     save(results)
     print(f"Wrote {RESULTS_JSON.relative_to(REPO)} and {RESULTS_MD.relative_to(REPO)}")
     return 0
