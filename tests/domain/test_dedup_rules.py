@@ -234,3 +234,18 @@ def test_it_matches_what_databases_write_differently() -> None:
 def test_it_keeps_apart_same_titled_items_elsewhere_in_the_volume() -> None:
     later_issue = ARTICLE.with_changes(doi="", issue="5", pages="1223")
     assert verdict(ARTICLE.with_changes(doi=""), later_issue) is Outcome.DISTINCT
+
+
+def test_it_asks_a_person_about_two_versions_of_one_cochrane_review() -> None:
+    first = Citation(
+        title="Air versus oxygen for resuscitation of infants at birth",
+        authors=("Tan, A",),
+        year=2004,
+        journal="Cochrane Database Syst Rev",
+        pages="CD002273",
+        doi="10.1002/14651858.CD002273.pub2",
+    )
+    update = first.with_changes(year=2005, doi="10.1002/14651858.CD002273.pub3")
+    found = compare(match_keys(0, first), match_keys(1, update))
+    assert found.outcome is Outcome.UNCERTAIN
+    assert "Cochrane" in found.reason

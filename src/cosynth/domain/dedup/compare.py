@@ -8,6 +8,7 @@ near-miss goes to a human with the reason shown.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -112,6 +113,10 @@ def compare(a: MatchKeys, b: MatchKeys) -> Verdict:
         return Verdict(Outcome.DISTINCT, f"parts {a.part} and {b.part} of a series")
     similarity = title_similarity(a, b)
     shared_id = _shared_identifier(a, b)
+    if not shared_id and _versions_of_one_review(a, b) and similarity >= CLOSE_TITLE:
+        # A Cochrane update is a new version with new searches, not a copy:
+        # the team decides which version the review includes.
+        return Verdict(Outcome.UNCERTAIN, "two versions of one Cochrane review (.pubN DOIs)")
     if not shared_id and similarity < CLOSE_TITLE:
         # Most candidate pairs end here: different titles and nothing shared.
         return Verdict(Outcome.DISTINCT, "different titles")
@@ -186,11 +191,11 @@ def _on_metadata(a: MatchKeys, b: MatchKeys, similarity: float, conflicts: list[
         if similarity >= SAME_TITLE and authors_agree:
             return Verdict(Outcome.UNCERTAIN, f"same title and authors but {conflicts[0]}")
         return Verdict(Outcome.DISTINCT, conflicts[0])
-    if generic and similarity == 1.0 and len(a.title_words) >= 3 and authors_agree:
-        # A short title ("ESICON 2017 Abstracts") merges only when the journal,
-        # year, volume and issue all agree as well.
-        if agreements >= 4 and not conflicts:
-            return Verdict(Outcome.DUPLICATE, "same short title and every detail", 0.7)
+    # A short title ("ESICON 2017 Abstracts") merges only when the journal,
+    # year, volume and issue all agree as well.
+    short_but_complete = generic and len(a.title_words) >= 3 and agreements >= 4
+    if short_but_complete and similarity == 1.0 and authors_agree and not conflicts:
+        return Verdict(Outcome.DUPLICATE, "same short title and every detail", 0.7)
     enough = agreements >= 2 or (agreements >= 1 and similarity == 1.0)
     if similarity >= SAME_TITLE and authors_agree and not generic and enough:
         return Verdict(Outcome.DUPLICATE, "same title, authors and details", similarity)
@@ -287,6 +292,18 @@ def _authors_agree(a: MatchKeys, b: MatchKeys) -> bool:
     return overlap >= 2 and overlap >= 0.6 * min(len(mine), len(theirs))
 
 
+_VERSION = re.compile(r"\.pub\d+$")
+
+
+def _versions_of_one_review(a: MatchKeys, b: MatchKeys) -> bool:
+    """Cochrane DOIs that differ only in their version (10.1002/14651858.CD002273.pub2)."""
+    if not a.dois or not b.dois or a.dois & b.dois:
+        return False
+    stem_a = {_VERSION.sub("", doi) for doi in a.dois}
+    stem_b = {_VERSION.sub("", doi) for doi in b.dois}
+    return bool(stem_a & stem_b)
+
+
 def _same_place(a: MatchKeys, b: MatchKeys) -> bool:
     """The same year, volume and first page, all given."""
     return (
@@ -315,7 +332,9 @@ def _agreements(a: MatchKeys, b: MatchKeys) -> int:
     if a.volume and a.volume == b.volume:
         count += 1
     if a.first_page and a.first_page == b.first_page:
-        count += 1
+        # An article number ("CD002273", "e0123456") names one article of a
+        # journal, which a printed first page does not: it counts twice.
+        count += 2 if len(a.first_page) >= 5 and not a.first_page.isdigit() else 1
     if a.issue and a.issue == b.issue:
         count += 1
     if a.journal and b.journal and journals_compatible(a.journal, b.journal):
