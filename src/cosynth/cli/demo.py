@@ -47,11 +47,13 @@ def demo(context: Context, folder: Path) -> None:
             f" ({report.source.database}, {report.reader})"
         )
     out.print(f"  {status.records} records, {status.members} team members (alice leads).")
-    out.print("\nLook around (the team: alice leads; bob and carol review; pat advises):")
+    out.print("\nLook around (the team: alice leads; bob and carol review; pat advises).")
+    out.print("From a clone, put cosynth on your path first: . .venv/bin/activate")
     db = f"--db {database}"
     out.print(f"  cosynth {db} --as alice status")
     out.print(f"  cosynth {db} --as alice records --search vole")
     out.print(f"  cosynth {db} --as alice records show 1 --raw")
     out.print(f"  cosynth {db} --as alice sources")
+    out.print(f"  cosynth {db} --as bob dedup")
     out.print(f"  cosynth {db} --as alice export records --format csv -o demo/records.csv")
     del context
