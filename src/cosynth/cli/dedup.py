@@ -11,7 +11,7 @@ from rich.table import Table
 from cosynth.cli.context import Context
 from cosynth.cli.output import out
 from cosynth.domain.citation import Citation
-from cosynth.domain.dedup.outcomes import DedupSummary, PairToReview
+from cosynth.domain.dedup.outcomes import PairToReview
 from cosynth.services import dedup as dedup_service
 
 # The fields shown side by side when a person compares two records.
@@ -46,7 +46,7 @@ def dedup(ctx: click.Context, as_json: bool) -> None:
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
     if as_json:
-        click.echo(json.dumps(_summary_json(summary), indent=2))
+        click.echo(json.dumps(dedup_service.summary_json(summary), indent=2))
         return
     out.print(
         f"{summary.records} records: [bold]{summary.groups} duplicate groups[/], "
@@ -144,17 +144,3 @@ def undo(ctx: click.Context, record_id: int) -> None:
         f"Undone: records {', '.join(str(r.id) for r in group.records)} are separate again, "
         "and later runs keep them apart."
     )
-
-
-def _summary_json(summary: DedupSummary) -> dict[str, object]:
-    return {
-        "records": summary.records,
-        "groups": summary.groups,
-        "records_merged": summary.records_merged,
-        "pairs_for_review": summary.pairs_for_review,
-        "pairs_compared": summary.pairs_compared,
-        "groups_formed": summary.groups_formed,
-        "groups_dissolved": summary.groups_dissolved,
-        "decisions_kept": summary.decisions_kept,
-        "conflicts": list(summary.conflicts),
-    }

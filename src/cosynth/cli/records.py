@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import click
@@ -70,7 +71,7 @@ def show(ctx: click.Context, record_id: int, raw: bool) -> None:
         return
     table = Table(show_header=False, box=None)
     for name, value in _as_dict(record).items():
-        if value not in ("", None, [], {}):
+        if value not in ("", None, (), [], {}):
             table.add_row(name, _display(value))
     out.print(table)
 
@@ -105,36 +106,15 @@ def export_records(ctx: click.Context, format_name: str, output: Path | None) ->
 
 
 def _as_dict(record: Record) -> dict[str, object]:
-    citation = record.citation
-    return {
-        "id": record.id,
-        "source": record.source_id,
-        "line": record.line,
-        "title": citation.title,
-        "authors": list(citation.authors),
-        "year": citation.year,
-        "journal": citation.journal,
-        "volume": citation.volume,
-        "issue": citation.issue,
-        "pages": citation.pages,
-        "doi": citation.doi,
-        "pmid": citation.pmid,
-        "pmcid": citation.pmcid,
-        "isbn": citation.isbn,
-        "issn": citation.issn,
-        "abstract": citation.abstract,
-        "keywords": list(citation.keywords),
-        "language": citation.language,
-        "publication_type": citation.publication_type,
-        "url": citation.url,
-        "accession": citation.accession,
-        "source_id": citation.source_id,
-        "database": citation.database,
-        "label": citation.label,
+    values = {
+        field.name: getattr(record.citation, field.name)
+        for field in fields(record.citation)
+        if field.name != "extra"
     }
+    return {"id": record.id, "source": record.source_id, "line": record.line, **values}
 
 
 def _display(value: object) -> str:
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "; ".join(str(item) for item in value)
     return str(value)

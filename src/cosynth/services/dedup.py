@@ -8,6 +8,7 @@ undoing is itself remembered).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from itertools import combinations
 from typing import Any
 
@@ -68,8 +69,8 @@ def run_dedup(tx: Tx, review_id: int, *, progress: Progress | None = None) -> De
         decisions_kept=len(decisions),
         conflicts=grouping.conflicts,
     )
-    dedup_store.finish_run(tx.session, run_id, _as_json(summary))
-    tx.log("duplicates found", review_id, run_id=run_id, **_as_json(summary))
+    dedup_store.finish_run(tx.session, run_id, summary_json(summary))
+    tx.log("duplicates found", review_id, run_id=run_id, **summary_json(summary))
     return summary
 
 
@@ -242,15 +243,6 @@ def _record(tx: Tx, review_id: int, record_id: int) -> Record:
     return record
 
 
-def _as_json(summary: DedupSummary) -> dict[str, Any]:
-    return {
-        "records": summary.records,
-        "groups": summary.groups,
-        "records_merged": summary.records_merged,
-        "pairs_for_review": summary.pairs_for_review,
-        "pairs_compared": summary.pairs_compared,
-        "groups_formed": summary.groups_formed,
-        "groups_dissolved": summary.groups_dissolved,
-        "decisions_kept": summary.decisions_kept,
-        "conflicts": list(summary.conflicts),
-    }
+def summary_json(summary: DedupSummary) -> dict[str, Any]:
+    """The run's summary as JSON-ready values (for the run record, the log and scripts)."""
+    return {**asdict(summary), "conflicts": list(summary.conflicts)}
