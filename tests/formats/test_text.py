@@ -75,3 +75,18 @@ def test_it_round_trips_any_utf8_text_with_unix_line_endings(text: str) -> None:
     assume(binary_kind(text.encode("utf-8")) is None)
     expected = text.replace("\r\n", "\n").replace("\r", "\n")
     assert decode(text.encode("utf-8"), "any.ris") == expected
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("shift", range(4))
+def test_it_sniffs_a_large_file_from_its_start_without_splitting_a_character(
+    encoding: str, shift: int
+) -> None:
+    from cosynth.formats import Document
+
+    record = "TY  - JOUR\nTI  - Café co-production 🤝 peer support\nER  - \n\n"
+    text = "x" * shift + record * 5_000
+    data = text.encode(encoding)
+    doc = Document("large.ris", data)
+    assert doc.head == decode(data, "large.ris")[:8192]
+    assert "text" not in doc.__dict__  # the whole file was not decoded to sniff it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -36,14 +37,42 @@ class Document:
 
     @cached_property
     def head(self) -> str:
-        """The first few kilobytes of text, for format sniffing."""
-        return self.text[:8192]
+        """The first few kilobytes of text, for format sniffing.
+
+        A large file's head is decoded from its first bytes alone, so that
+        sniffing a 100 MB export does not decode (and hold) all of it.
+        """
+        if len(self.data) <= _WHOLE_HEAD_BYTES or "text" in self.__dict__:
+            return self.text[:8192]
+        return decode(_whole_characters(self.data[:_WHOLE_HEAD_BYTES]), self.filename)[:8192]
 
     @property
     def extension(self) -> str:
         """The lower-case extension without the dot ("" when there is none)."""
         name = self.filename.rsplit("/", 1)[-1]
         return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+# Files up to this size are decoded whole to sniff them; larger ones by their start.
+_WHOLE_HEAD_BYTES = 65_536
+
+
+def _whole_characters(prefix: bytes) -> bytes:
+    """`prefix` cut so that no character is split in two at its end."""
+    if prefix.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return prefix[: len(prefix) // 4 * 4]
+    if prefix.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in prefix[:64]:
+        cut = len(prefix) // 2 * 2
+        last = prefix[cut - 2 : cut]
+        unit = int.from_bytes(last, "big" if prefix.startswith(codecs.BOM_UTF16_BE) else "little")
+        return prefix[: cut - 2] if 0xD800 <= unit <= 0xDBFF else prefix[:cut]
+    # UTF-8: step back over continuation bytes (10xxxxxx) and the lead byte before them.
+    cut = len(prefix)
+    while cut > 0 and len(prefix) - cut < 3 and prefix[cut - 1] & 0xC0 == 0x80:
+        cut -= 1
+    if cut > 0 and prefix[cut - 1] >= 0xC0:
+        cut -= 1
+    return prefix[:cut]
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,7 +65,9 @@ def import_file(
 
     doc = Document(filename, data, options)
     chosen = get_reader(reader) if reader else detect_reader(doc)
-    total_lines = doc.text.count("\n") + 1
+    # Counted on the bytes: decoding the whole file here would hold a second
+    # copy of it (up to four times its size) beside the reader's own pass.
+    total_lines = max(data.count(b"\n"), data.count(b"\r")) + 1
     source_id = record_store.insert_source(
         tx.session,
         review_id=review_id,
