@@ -11,6 +11,7 @@ from cosynth.errors import NotFoundError, PermissionDeniedError
 from cosynth.services import dedup as dedup_service
 from cosynth.services.imports import import_file
 from cosynth.services.records import export_records, list_records
+from cosynth.services.reviews import review_status
 from cosynth.services.workspace import Workspace
 from tests.conftest import Team
 
@@ -68,6 +69,9 @@ def test_it_merges_one_study_found_in_two_databases_but_not_its_erratum(
     imported(workspace, team, "medline.nbib", PEER_SUPPORT_MEDLINE)
     summary = run(workspace, "bob", team)
     assert (summary.records, summary.groups, summary.records_merged) == (3, 1, 1)
+    with workspace.transaction("pat") as tx:
+        status = review_status(tx, team.review_id)
+    assert (status.duplicate_groups, status.duplicates_removed) == (1, 1)
     with workspace.transaction("carol") as tx:
         (group,) = dedup_service.list_groups(tx, team.review_id)
         merged, given_by = dedup_service.merged_view(group)

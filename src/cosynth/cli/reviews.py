@@ -42,6 +42,8 @@ def status(context: Context, as_json: bool) -> None:
                     "sources": report.sources,
                     "records": report.records,
                     "records_by_database": dict(report.records_by_database),
+                    "duplicate_groups": report.duplicate_groups,
+                    "duplicates_removed": report.duplicates_removed,
                 },
                 indent=2,
             )
@@ -54,6 +56,8 @@ def status(context: Context, as_json: bool) -> None:
     table.add_row("records", str(report.records))
     for database, n in report.records_by_database:
         table.add_row(f"  from {database}", str(n))
+    table.add_row("duplicates removed", str(report.duplicates_removed))
+    table.add_row("  in duplicate groups", str(report.duplicate_groups))
     out.print(table)
 
 

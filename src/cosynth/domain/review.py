@@ -85,3 +85,7 @@ class ReviewStatus:
     sources: int
     records: int
     records_by_database: tuple[tuple[str, int], ...]
+    duplicate_groups: int = 0
+    # Records that are a second (third...) copy of a work: PRISMA 2020's
+    # "duplicate records removed" before screening.
+    duplicates_removed: int = 0

@@ -6,6 +6,7 @@ from cosynth.domain.review import Member, Review, ReviewStatus
 from cosynth.domain.roles import Permission, Role
 from cosynth.errors import InputError, NotFoundError
 from cosynth.services.workspace import Tx
+from cosynth.store import dedup as dedup_store
 from cosynth.store import reviews as review_store
 
 
@@ -80,10 +81,13 @@ def review_status(tx: Tx, review_id: int) -> ReviewStatus:
     review = get_review(tx, review_id)
     counted = review_store.counts(tx.session, review_id)
     by_database = review_store.records_by_database(tx.session, review_id)
+    groups = dedup_store.current_groups(tx.session, review_id)
     return ReviewStatus(
         review=review,
         members=counted["members"],
         sources=counted["sources"],
         records=counted["records"],
         records_by_database=tuple((name or "(not named)", n) for name, n in by_database),
+        duplicate_groups=len(groups),
+        duplicates_removed=sum(len(members) - 1 for members in groups.values()),
     )
