@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from cosynth.formats import Document
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -69,3 +71,8 @@ def inventory() -> tuple[InventoryRow, ...]:
 def inventory_files(*formats: str) -> list[str]:
     """Inventory file names of the given INVENTORY formats (all when none given)."""
     return [row.file for row in inventory() if not formats or row.format in formats]
+
+
+def shared_document(name: str) -> Document:
+    """A shared export file (a path under `imports/`) as a reader receives it."""
+    return Document(name, (imports_dir() / name).read_bytes())

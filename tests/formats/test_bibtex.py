@@ -15,6 +15,7 @@ from cosynth.formats.bibtex import BibtexReader, BibtexWriter
 from cosynth.formats.bibtex_names import names_from
 from cosynth.formats.registry import detect_reader
 from tests.shared_data import imports_dir, inventory_files
+from tests.shared_data import shared_document as shared
 
 READER = BibtexReader()
 
@@ -47,11 +48,6 @@ COUNTS: dict[str, tuple[int, int]] = {
     "synthesisr/Scopus_bib_example.bib": (3, 0),
     "synthesisr/litsearchr.txt": (1, 0),
 }
-
-
-def shared(name: str) -> Document:
-    path = imports_dir() / name
-    return Document(name, path.read_bytes())
 
 
 def read(doc: Document) -> list[Entry]:

@@ -12,13 +12,10 @@ from cosynth.formats.base import Document, Entry
 from cosynth.formats.json_records import JsonReader
 from cosynth.formats.registry import detect_reader
 from tests.shared_data import imports_dir, inventory_files
+from tests.shared_data import shared_document as shared
 
 READER = JsonReader()
 SCHOLAR = "colrev/google_scholar.json"
-
-
-def shared(name: str) -> Document:
-    return Document(name, (imports_dir() / name).read_bytes())
 
 
 def read(doc: Document) -> list[Entry]:

@@ -12,6 +12,7 @@ from cosynth.formats.base import Document, Entry
 from cosynth.formats.medline import MedlineReader
 from cosynth.formats.registry import detect_reader
 from tests.shared_data import imports_dir, inventory_files
+from tests.shared_data import shared_document as shared
 
 FORMAT = "PubMed/MEDLINE tagged (nbib)"
 
@@ -39,10 +40,6 @@ def citations(data: bytes, name: str = "pubmed.nbib") -> list[Citation]:
     entries = read(data, name)
     assert all(entry.citation is not None for entry in entries), entries
     return [entry.citation for entry in entries if entry.citation is not None]
-
-
-def shared(name: str) -> Document:
-    return Document(name, (imports_dir() / name).read_bytes())
 
 
 def shared_citations(name: str) -> list[Citation]:

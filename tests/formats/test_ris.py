@@ -17,6 +17,7 @@ from cosynth.formats.fields import clean
 from cosynth.formats.registry import detect_reader
 from cosynth.formats.ris import RisReader, RisWriter
 from tests.shared_data import imports_dir, inventory, inventory_files
+from tests.shared_data import shared_document as shared
 
 FORMATS = ("RIS", "RIS (no TY tag)")
 
@@ -44,10 +45,6 @@ def expected_count(name: str) -> int:
     row = next(row for row in inventory() if row.file == name)
     assert row.records is not None
     return COUNT_CORRECTIONS.get(name, row.records)
-
-
-def shared(name: str) -> Document:
-    return Document(name, (imports_dir() / name).read_bytes())
 
 
 def shared_citations(name: str) -> list[Citation]:

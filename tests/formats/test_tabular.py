@@ -16,6 +16,7 @@ from cosynth.formats.base import Document, Entry
 from cosynth.formats.registry import detect_reader
 from cosynth.formats.tabular import EMPTY_ROW, CsvReader, CsvWriter, ExcelReader
 from tests.shared_data import imports_dir, inventory_files
+from tests.shared_data import shared_document as shared
 
 CSV = CsvReader()
 EXCEL = ExcelReader()
@@ -55,10 +56,6 @@ COUNTS: dict[str, tuple[int, int]] = {
     "synthesisr/eviatlas.tsv": (1, 0),
     "colrev/xlsx_data.xlsx": (3, 0),
 }
-
-
-def shared(name: str) -> Document:
-    return Document(name, (imports_dir() / name).read_bytes())
 
 
 def read(doc: Document) -> list[Entry]:

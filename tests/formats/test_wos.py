@@ -12,6 +12,7 @@ from cosynth.formats.base import Document, Entry
 from cosynth.formats.registry import detect_reader
 from cosynth.formats.wos import WosReader
 from tests.shared_data import imports_dir, inventory_files
+from tests.shared_data import shared_document as shared
 
 FORMAT = "WoS tagged (ciw)"
 
@@ -40,10 +41,6 @@ def citations(data: bytes, name: str = "savedrecs.txt") -> list[Citation]:
     entries = read(data, name)
     assert all(entry.citation is not None for entry in entries), entries
     return [entry.citation for entry in entries if entry.citation is not None]
-
-
-def shared(name: str) -> Document:
-    return Document(name, (imports_dir() / name).read_bytes())
 
 
 def shared_citations(name: str) -> list[Citation]:
