@@ -124,9 +124,15 @@ def list_groups(
 
 def group_of_record(tx: Tx, review_id: int, record_id: int) -> DuplicateGroup | None:
     tx.require(review_id, Permission.VIEW)
+    found = _current_group_of(tx, review_id, record_id)
+    return _group(tx, review_id, *found) if found is not None else None
+
+
+def _current_group_of(tx: Tx, review_id: int, record_id: int) -> tuple[int, tuple[int, ...]] | None:
+    """(group id, its record ids) of the current group holding `record_id`."""
     for group_id, members in dedup_store.current_groups(tx.session, review_id).items():
         if record_id in members:
-            return _group(tx, review_id, group_id, members)
+            return group_id, members
     return None
 
 
@@ -196,14 +202,13 @@ def decide_pair(
 def undo_group(tx: Tx, review_id: int, record_id: int) -> DuplicateGroup:
     """Undo the group `record_id` is in; its records stay apart in later runs."""
     tx.require(review_id, Permission.DEDUPLICATE)
-    group = group_of_record(tx, review_id, record_id)
-    if group is None:
+    found = _current_group_of(tx, review_id, record_id)
+    if found is None:
         raise NotFoundError(
             f"Record {record_id} is not in a duplicate group of review {review_id}."
         )
-    members = [record.id for record in group.records]
-    current = dedup_store.current_groups(tx.session, review_id)
-    group_id = next(gid for gid, found in current.items() if found == tuple(members))
+    group_id, members = found
+    group = _group(tx, review_id, group_id, members)
     dedup_store.dissolve_group(tx.session, group_id, at=tx.now, actor=tx.actor, reason="undone")
     if len(members) <= _UNDO_ALL_PAIRS_UP_TO:
         pairs = list(combinations(members, 2))
