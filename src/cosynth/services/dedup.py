@@ -187,14 +187,9 @@ def decide_pair(
                 reason="joined by a person's decision",
             )
     members = tuple(sorted(joined))
-    group_id = dedup_store.insert_group(
-        tx.session,
-        review_id,
-        members,
-        run_id=None,
-        at=tx.now,
-        actor=tx.actor,
-        evidence=[{"a": a, "b": b, "reason": f"{tx.actor} decided they are the same work"}],
+    evidence = [{"a": a, "b": b, "reason": f"{tx.actor} decided they are the same work"}]
+    (group_id,) = dedup_store.insert_groups(
+        tx.session, review_id, [(members, evidence)], run_id=None, at=tx.now, actor=tx.actor
     )
     return _group(tx, review_id, group_id, members)
 

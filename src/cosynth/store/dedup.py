@@ -86,25 +86,6 @@ def group_evidence(session: Session, group_id: int) -> list[Any]:
     return session.get_one(DuplicateGroupRow, group_id).evidence
 
 
-def insert_group(
-    session: Session,
-    review_id: int,
-    records: Sequence[int],
-    *,
-    run_id: int | None,
-    at: datetime,
-    actor: str,
-    evidence: list[dict[str, Any]],
-) -> int:
-    row = DuplicateGroupRow(
-        review_id=review_id, run_id=run_id, at=at, actor=actor, evidence=evidence
-    )
-    session.add(row)
-    session.flush()
-    session.execute(insert(GroupMemberRow), [{"group_id": row.id, "record_id": r} for r in records])
-    return row.id
-
-
 def insert_groups(
     session: Session,
     review_id: int,
