@@ -52,3 +52,7 @@ class PermissionDeniedError(CosynthError):
 
 class StoreError(CosynthError):
     """The database cannot be opened, reached or upgraded."""
+
+
+class ConcurrentChangeError(CosynthError):
+    """Someone changed the same thing at the same moment; this change was not made."""

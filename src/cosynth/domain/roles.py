@@ -24,12 +24,27 @@ class Permission(StrEnum):
     DEDUPLICATE = "de-duplicate records"
     MANAGE_MEMBERS = "manage members"
     EDIT_PROTOCOL = "edit protocol"
+    SCREEN = "screen records"
+    ADVISE = "give advice on records"
+    RESOLVE_CONFLICTS = "resolve screening conflicts"
+    ATTACH_FULL_TEXT = "attach full texts"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.LEAD: frozenset(Permission),
-    Role.REVIEWER: frozenset({Permission.VIEW, Permission.IMPORT, Permission.DEDUPLICATE}),
-    Role.ADVISER: frozenset({Permission.VIEW}),
+    Role.LEAD: frozenset(Permission) - {Permission.ADVISE},
+    Role.REVIEWER: frozenset(
+        {
+            Permission.VIEW,
+            Permission.IMPORT,
+            Permission.DEDUPLICATE,
+            Permission.SCREEN,
+            Permission.ATTACH_FULL_TEXT,
+        }
+    ),
+    # Advisers' views inform decisions; they are recorded as advice, not votes
+    # (the paper's full-text screening: advisory-group members examined two
+    # studies each, then four authors decided in the light of their views).
+    Role.ADVISER: frozenset({Permission.VIEW, Permission.ADVISE}),
     Role.OBSERVER: frozenset({Permission.VIEW}),
 }
 

@@ -217,3 +217,149 @@ class ReviewPairRow(Base):
     record_a: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
     record_b: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(Text)
+
+
+class StageProtocolRow(Base):
+    """One version of a stage's screening protocol. The highest version is in force."""
+
+    __tablename__ = "screening_protocols"
+    __table_args__ = (UniqueConstraint("review_id", "stage", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    # Why the protocol changed after screening had started (a logged amendment).
+    amendment: Mapped[str] = mapped_column(Text, default="")
+
+
+class VoteRow(Base):
+    """A vote or an adviser's view. A person's latest `sequence` on a record is current.
+
+    The unique sequence is what refuses the same person's vote sent twice at
+    once from two sessions: both would claim the same next number.
+    """
+
+    __tablename__ = "screening_votes"
+    __table_args__ = (
+        UniqueConstraint("record_id", "stage", "reviewer", "calibration", "sequence"),
+        Index("ix_screening_votes_review_stage", "review_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(20))
+    reviewer: Mapped[str] = mapped_column(String(200))
+    decision: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list[Any]] = mapped_column(JSON)
+    cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sequence: Mapped[int] = mapped_column(Integer)
+    advice: Mapped[bool] = mapped_column(default=False)
+    calibration: Mapped[bool] = mapped_column(default=False)
+
+
+class ResolutionRow(Base):
+    """A conflict settled by consensus or a third reviewer. The latest `sequence` holds."""
+
+    __tablename__ = "screening_resolutions"
+    __table_args__ = (
+        UniqueConstraint("record_id", "stage", "sequence"),
+        Index("ix_screening_resolutions_review_stage", "review_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    rationale: Mapped[str] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(30))
+    resolved_by: Mapped[str] = mapped_column(String(200))
+    resolved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sequence: Mapped[int] = mapped_column(Integer)
+
+
+class AssignmentRow(Base):
+    """A record given to (or taken from) one person at one stage. The latest row holds."""
+
+    __tablename__ = "screening_assignments"
+    __table_args__ = (Index("ix_screening_assignments_review_stage", "review_id", "stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(20))
+    member: Mapped[str] = mapped_column(String(200))
+    assigned: Mapped[bool] = mapped_column()
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+
+
+class CalibrationRow(Base):
+    """A calibration round: a random sample every screener votes on before screening starts."""
+
+    __tablename__ = "calibration_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(20))
+    record_ids: Mapped[list[Any]] = mapped_column(JSON)
+    seed: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+
+
+class ReportRow(Base):
+    """A full text (PRISMA 2020's *report*) attached to a record, with its PDF kept whole."""
+
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_review_record", "review_id", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(1000))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    page_count: Mapped[int] = mapped_column(Integer)
+    has_text: Mapped[bool] = mapped_column()
+    warnings: Mapped[list[Any]] = mapped_column(JSON)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    added_by: Mapped[str] = mapped_column(String(200))
+
+
+class ReportPageRow(Base):
+    """One page of a report's text, numbered as in the PDF and labelled as printed."""
+
+    __tablename__ = "report_pages"
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(50))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class RetrievalRow(Base):
+    """A record's full text marked "not retrieved" (or sought again). The latest row holds."""
+
+    __tablename__ = "retrievals"
+    __table_args__ = (Index("ix_retrievals_review_record", "review_id", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    retrieved: Mapped[bool] = mapped_column()
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))

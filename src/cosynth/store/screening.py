@@ -1,0 +1,384 @@
+"""Queries on screening: protocols, votes, resolutions, assignments and calibration rounds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cosynth.domain.screening.stages import (
+    Assignment,
+    Criterion,
+    CriterionKind,
+    Stage,
+    StageProtocol,
+)
+from cosynth.domain.screening.votes import Decision, Resolution, ResolutionMethod, Vote
+from cosynth.errors import ConcurrentChangeError
+from cosynth.store.dedup import current_groups
+from cosynth.store.tables import (
+    AssignmentRow,
+    CalibrationRow,
+    RecordRow,
+    ResolutionRow,
+    StageProtocolRow,
+    VoteRow,
+)
+
+# -- screening units: a duplicate group is screened once, as its first record
+
+
+def unit_ids(session: Session, review_id: int) -> list[int]:
+    """The records to screen: every record, less those merged into a group's first record."""
+    merged_away = {
+        record_id
+        for members in current_groups(session, review_id).values()
+        for record_id in members[1:]
+    }
+    ids = session.scalars(
+        select(RecordRow.id).where(RecordRow.review_id == review_id).order_by(RecordRow.id)
+    )
+    return [record_id for record_id in ids if record_id not in merged_away]
+
+
+# -- protocols
+
+
+def latest_protocol(session: Session, review_id: int, stage: Stage) -> StageProtocol | None:
+    row = session.scalars(
+        select(StageProtocolRow)
+        .where(StageProtocolRow.review_id == review_id, StageProtocolRow.stage == stage.value)
+        .order_by(StageProtocolRow.version.desc())
+        .limit(1)
+    ).first()
+    return _protocol_of(row) if row is not None else None
+
+
+def protocol_history(
+    session: Session, review_id: int, stage: Stage
+) -> list[tuple[StageProtocol, datetime, str]]:
+    rows = session.scalars(
+        select(StageProtocolRow)
+        .where(StageProtocolRow.review_id == review_id, StageProtocolRow.stage == stage.value)
+        .order_by(StageProtocolRow.version)
+    )
+    return [(_protocol_of(row), row.at, row.actor) for row in rows]
+
+
+def insert_protocol(
+    session: Session, review_id: int, protocol: StageProtocol, *, at: datetime, actor: str
+) -> None:
+    session.add(
+        StageProtocolRow(
+            review_id=review_id,
+            stage=protocol.stage.value,
+            version=protocol.version,
+            settings=_settings_of(protocol),
+            at=at,
+            actor=actor,
+            amendment=protocol.amendment,
+        )
+    )
+    _flush_or_concurrent(session, "The screening protocol was changed by someone else just now.")
+
+
+def _settings_of(protocol: StageProtocol) -> dict[str, Any]:
+    return {
+        "reviewers_required": protocol.reviewers_required,
+        "blinded": protocol.blinded,
+        "assignment": protocol.assignment.value,
+        "criteria": [{"kind": c.kind.value, "text": c.text} for c in protocol.criteria],
+        "reasons": list(protocol.reasons),
+    }
+
+
+def _protocol_of(row: StageProtocolRow) -> StageProtocol:
+    settings = row.settings
+    return StageProtocol(
+        stage=Stage(row.stage),
+        reviewers_required=int(settings["reviewers_required"]),
+        blinded=bool(settings["blinded"]),
+        assignment=Assignment(settings["assignment"]),
+        criteria=tuple(
+            Criterion(CriterionKind(item["kind"]), str(item["text"]))
+            for item in settings["criteria"]
+        ),
+        reasons=tuple(str(reason) for reason in settings["reasons"]),
+        version=row.version,
+        amendment=row.amendment,
+    )
+
+
+# -- votes
+
+
+def stage_votes(
+    session: Session,
+    review_id: int,
+    stage: Stage,
+    *,
+    calibration: bool = False,
+    record_ids: Iterable[int] | None = None,
+) -> list[Vote]:
+    """Every vote and piece of advice at `stage`, oldest first (history included)."""
+    query = select(VoteRow).where(
+        VoteRow.review_id == review_id,
+        VoteRow.stage == stage.value,
+        VoteRow.calibration == calibration,
+    )
+    if record_ids is not None:
+        query = query.where(VoteRow.record_id.in_(list(record_ids)))
+    return [_vote_of(row) for row in session.scalars(query.order_by(VoteRow.id))]
+
+
+def any_votes(session: Session, review_id: int, stage: Stage, *, calibration: bool = False) -> bool:
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    VoteRow.review_id == review_id,
+                    VoteRow.stage == stage.value,
+                    VoteRow.calibration == calibration,
+                    VoteRow.advice == False,  # noqa: E712 - SQL comparison
+                )
+            )
+        )
+    )
+
+
+def insert_vote(
+    session: Session,
+    *,
+    review_id: int,
+    record_id: int,
+    stage: Stage,
+    reviewer: str,
+    decision: Decision,
+    reason: str,
+    note: str,
+    tags: tuple[str, ...],
+    at: datetime,
+    advice: bool,
+    calibration: bool,
+) -> Vote:
+    """Append a vote as the reviewer's next on the record.
+
+    Two sessions casting the same person's vote at once both claim the same
+    next sequence number; the unique constraint lets only one land.
+    """
+    previous = session.scalar(
+        select(func.max(VoteRow.sequence)).where(
+            VoteRow.record_id == record_id,
+            VoteRow.stage == stage.value,
+            VoteRow.reviewer == reviewer,
+            VoteRow.calibration == calibration,
+        )
+    )
+    row = VoteRow(
+        review_id=review_id,
+        record_id=record_id,
+        stage=stage.value,
+        reviewer=reviewer,
+        decision=decision.value,
+        reason=reason,
+        note=note,
+        tags=list(tags),
+        cast_at=at,
+        sequence=(previous or 0) + 1,
+        advice=advice,
+        calibration=calibration,
+    )
+    session.add(row)
+    _flush_or_concurrent(
+        session,
+        f"{reviewer}'s vote on record {record_id} was being saved twice at once; "
+        "one was kept and this one was not. Look at the record again.",
+    )
+    return _vote_of(row)
+
+
+def _vote_of(row: VoteRow) -> Vote:
+    return Vote(
+        id=row.id,
+        review_id=row.review_id,
+        record_id=row.record_id,
+        stage=Stage(row.stage),
+        reviewer=row.reviewer,
+        decision=Decision(row.decision),
+        reason=row.reason,
+        note=row.note,
+        tags=tuple(str(tag) for tag in row.tags),
+        cast_at=row.cast_at,
+        sequence=row.sequence,
+        advice=row.advice,
+        calibration=row.calibration,
+    )
+
+
+# -- resolutions
+
+
+def latest_resolutions(
+    session: Session, review_id: int, stage: Stage, *, record_ids: Iterable[int] | None = None
+) -> dict[int, Resolution]:
+    """Record id -> the resolution in force on it at `stage`."""
+    query = select(ResolutionRow).where(
+        ResolutionRow.review_id == review_id, ResolutionRow.stage == stage.value
+    )
+    if record_ids is not None:
+        query = query.where(ResolutionRow.record_id.in_(list(record_ids)))
+    latest: dict[int, Resolution] = {}
+    for row in session.scalars(query.order_by(ResolutionRow.sequence, ResolutionRow.id)):
+        latest[row.record_id] = _resolution_of(row)
+    return latest
+
+
+def insert_resolution(
+    session: Session,
+    *,
+    review_id: int,
+    record_id: int,
+    stage: Stage,
+    decision: Decision,
+    reason: str,
+    rationale: str,
+    method: ResolutionMethod,
+    at: datetime,
+    actor: str,
+) -> Resolution:
+    previous = session.scalar(
+        select(func.max(ResolutionRow.sequence)).where(
+            ResolutionRow.record_id == record_id, ResolutionRow.stage == stage.value
+        )
+    )
+    row = ResolutionRow(
+        review_id=review_id,
+        record_id=record_id,
+        stage=stage.value,
+        decision=decision.value,
+        reason=reason,
+        rationale=rationale,
+        method=method.value,
+        resolved_by=actor,
+        resolved_at=at,
+        sequence=(previous or 0) + 1,
+    )
+    session.add(row)
+    _flush_or_concurrent(
+        session, f"Record {record_id} was resolved by someone else at the same moment."
+    )
+    return _resolution_of(row)
+
+
+def _resolution_of(row: ResolutionRow) -> Resolution:
+    return Resolution(
+        id=row.id,
+        review_id=row.review_id,
+        record_id=row.record_id,
+        stage=Stage(row.stage),
+        decision=Decision(row.decision),
+        reason=row.reason,
+        rationale=row.rationale,
+        method=ResolutionMethod(row.method),
+        resolved_by=row.resolved_by,
+        resolved_at=row.resolved_at,
+    )
+
+
+# -- assignments
+
+
+def current_assignments(session: Session, review_id: int, stage: Stage) -> dict[int, set[str]]:
+    """Record id -> the people it is assigned to now."""
+    rows = session.execute(
+        select(AssignmentRow.record_id, AssignmentRow.member, AssignmentRow.assigned)
+        .where(AssignmentRow.review_id == review_id, AssignmentRow.stage == stage.value)
+        .order_by(AssignmentRow.id)
+    )
+    latest: dict[tuple[int, str], bool] = {}
+    for record_id, member, assigned in rows:
+        latest[(record_id, member)] = assigned
+    holders: dict[int, set[str]] = defaultdict(set)
+    for (record_id, member), assigned in latest.items():
+        if assigned:
+            holders[record_id].add(member)
+    return dict(holders)
+
+
+def insert_assignments(
+    session: Session,
+    review_id: int,
+    stage: Stage,
+    pairs: Iterable[tuple[int, str]],
+    *,
+    assigned: bool,
+    at: datetime,
+    actor: str,
+) -> int:
+    rows = [
+        AssignmentRow(
+            review_id=review_id,
+            record_id=record_id,
+            stage=stage.value,
+            member=member,
+            assigned=assigned,
+            at=at,
+            actor=actor,
+        )
+        for record_id, member in pairs
+    ]
+    session.add_all(rows)
+    session.flush()
+    return len(rows)
+
+
+# -- calibration rounds
+
+
+def calibration_round(
+    session: Session, review_id: int, stage: Stage
+) -> tuple[int, list[int]] | None:
+    row = session.scalars(
+        select(CalibrationRow)
+        .where(CalibrationRow.review_id == review_id, CalibrationRow.stage == stage.value)
+        .order_by(CalibrationRow.id.desc())
+        .limit(1)
+    ).first()
+    return (row.seed, [int(record_id) for record_id in row.record_ids]) if row is not None else None
+
+
+def insert_calibration(
+    session: Session,
+    review_id: int,
+    stage: Stage,
+    record_ids: list[int],
+    *,
+    seed: int,
+    at: datetime,
+    actor: str,
+) -> None:
+    session.add(
+        CalibrationRow(
+            review_id=review_id,
+            stage=stage.value,
+            record_ids=record_ids,
+            seed=seed,
+            at=at,
+            actor=actor,
+        )
+    )
+    session.flush()
+
+
+def _flush_or_concurrent(session: Session, message: str) -> None:
+    """Flush inside a savepoint; a unique clash means a concurrent change, said plainly."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise ConcurrentChangeError(message) from exc
