@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -20,7 +20,9 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 # Named constraints so that Alembic's batch mode on SQLite can find and alter
 # them (https://alembic.sqlalchemy.org/en/latest/naming.html).
@@ -33,6 +35,21 @@ NAMING_CONVENTION = {
 }
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment in UTC. SQLite keeps no time zone, so one is put back on reading."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.astimezone(UTC) if value is not None and value.tzinfo else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -43,7 +60,7 @@ class ReviewRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
     question: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     started_on: Mapped[date | None] = mapped_column(Date)
     completed_on: Mapped[date | None] = mapped_column(Date)
 
@@ -57,7 +74,7 @@ class MemberRow(Base):
     username: Mapped[str] = mapped_column(String(200))
     display_name: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(20))
-    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    joined_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class SourceRow(Base):
@@ -76,7 +93,7 @@ class SourceRow(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
     raw: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime())
     imported_by: Mapped[str] = mapped_column(String(200))
     records_read: Mapped[int] = mapped_column(Integer)
     records_imported: Mapped[int] = mapped_column(Integer)
@@ -133,7 +150,7 @@ class AuditEventRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(100))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -146,7 +163,7 @@ class DedupRunRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(200))
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)
 
@@ -160,7 +177,7 @@ class DuplicateGroupRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("dedup_runs.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(200))
     # Why the group was formed: the evidence of each joining pair.
     evidence: Mapped[list[Any]] = mapped_column(JSON)
@@ -185,7 +202,7 @@ class GroupDissolutionRow(Base):
     group_id: Mapped[int] = mapped_column(
         ForeignKey("duplicate_groups.id", ondelete="CASCADE"), primary_key=True
     )
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
 
@@ -201,7 +218,7 @@ class PairDecisionRow(Base):
     record_a: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
     record_b: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
     duplicate: Mapped[bool] = mapped_column()
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
 
@@ -230,7 +247,7 @@ class StageProtocolRow(Base):
     stage: Mapped[str] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(200))
     # Why the protocol changed after screening had started (a logged amendment).
     amendment: Mapped[str] = mapped_column(Text, default="")
@@ -258,7 +275,7 @@ class VoteRow(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     tags: Mapped[list[Any]] = mapped_column(JSON)
-    cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    cast_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sequence: Mapped[int] = mapped_column(Integer)
     advice: Mapped[bool] = mapped_column(default=False)
     calibration: Mapped[bool] = mapped_column(default=False)
@@ -282,7 +299,7 @@ class ResolutionRow(Base):
     rationale: Mapped[str] = mapped_column(Text)
     method: Mapped[str] = mapped_column(String(30))
     resolved_by: Mapped[str] = mapped_column(String(200))
-    resolved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sequence: Mapped[int] = mapped_column(Integer)
 
 
@@ -298,7 +315,7 @@ class AssignmentRow(Base):
     stage: Mapped[str] = mapped_column(String(20))
     member: Mapped[str] = mapped_column(String(200))
     assigned: Mapped[bool] = mapped_column()
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(200))
 
 
@@ -312,7 +329,7 @@ class CalibrationRow(Base):
     stage: Mapped[str] = mapped_column(String(20))
     record_ids: Mapped[list[Any]] = mapped_column(JSON)
     seed: Mapped[int] = mapped_column(Integer)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(200))
 
 
@@ -333,7 +350,7 @@ class ReportRow(Base):
     page_count: Mapped[int] = mapped_column(Integer)
     has_text: Mapped[bool] = mapped_column()
     warnings: Mapped[list[Any]] = mapped_column(JSON)
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime())
     added_by: Mapped[str] = mapped_column(String(200))
 
 
@@ -361,5 +378,5 @@ class RetrievalRow(Base):
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
     retrieved: Mapped[bool] = mapped_column()
     note: Mapped[str] = mapped_column(Text, default="")
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(200))
