@@ -1,4 +1,4 @@
-"""bob and carol screen the search, blinded; alice settles their conflicts; pat advises at full text."""
+"""bob and carol screen blinded; alice settles their conflicts; pat advises at full text."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from cosynth.domain.roles import Role
 from cosynth.domain.screening.outcomes import Status
 from cosynth.domain.screening.stages import Assignment, ProtocolChange, Stage
 from cosynth.domain.screening.votes import Decision, ResolutionMethod
@@ -19,7 +20,6 @@ from cosynth.errors import (
 from cosynth.services import screening, screening_protocol
 from cosynth.services.reviews import add_member
 from cosynth.services.workspace import Workspace
-from cosynth.domain.roles import Role
 from tests.conftest import Team
 from tests.services.screening_helpers import both_vote, import_search, vote
 
@@ -215,7 +215,7 @@ def test_it_refuses_the_same_vote_sent_twice_at_once(
             with workspace.transaction("bob") as tx:
                 barrier.wait(timeout=10)
                 screening.cast_vote(tx, team.review_id, records[0], INCLUDE, stage=TA)
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertions below
+        except BaseException as exc:
             failures.append(exc)
 
     threads = [threading.Thread(target=send) for _ in range(2)]
