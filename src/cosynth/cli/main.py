@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from cosynth import __version__
-from cosynth.cli import dedup, demo, imports, records, reviews
+from cosynth.cli import dedup, demo, fulltext, imports, records, reviews, screen
 from cosynth.cli.context import Context, default_actor
 from cosynth.cli.output import error
 from cosynth.errors import CosynthError
@@ -63,6 +63,8 @@ cli.add_command(imports.sources)
 cli.add_command(records.records)
 cli.add_command(records.export)
 cli.add_command(dedup.dedup)
+cli.add_command(screen.screen)
+cli.add_command(fulltext.fulltext)
 cli.add_command(demo.demo)
 
 

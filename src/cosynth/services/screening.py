@@ -467,12 +467,12 @@ def _reviewer_progress(tx: Tx, review_id: int, state: StageState) -> tuple[Revie
     for member in review_store.members_of(tx.session, review_id):
         if not may(member.role, Permission.SCREEN):
             continue
-        to_do = sum(1 for unit in state.units if _needs_vote_from(state, unit, member.username))
+        to_do = sum(1 for unit in state.units if needs_vote_from(state, unit, member.username))
         people.append(ReviewerProgress(member.username, voted[member.username], to_do))
     return tuple(people)
 
 
-def _needs_vote_from(state: StageState, unit: int, person: str, *, advice: bool = False) -> bool:
+def needs_vote_from(state: StageState, unit: int, person: str, *, advice: bool = False) -> bool:
     """True when `unit` is waiting for `person`'s vote (or advice) at this stage."""
     if unit in state.resolutions:
         return False
@@ -491,7 +491,7 @@ def records_to_screen(tx: Tx, review_id: int, *, stage: Stage) -> list[int]:
     if advice and not may(role, Permission.ADVISE):
         return []
     state = load_stage(tx, review_id, stage)
-    return [unit for unit in state.units if _needs_vote_from(state, unit, tx.actor, advice=advice)]
+    return [unit for unit in state.units if needs_vote_from(state, unit, tx.actor, advice=advice)]
 
 
 EXPORT_COLUMNS = (
