@@ -338,3 +338,18 @@ def test_it_keeps_calibration_votes_apart_from_real_ones(
     vote(workspace, "bob", team, sample[0], INCLUDE)
     with workspace.transaction("alice") as tx, pytest.raises(InputError, match="already started"):
         screening_protocol.start_calibration(tx, team.review_id, TA, size=2)
+
+
+def test_it_never_trains_carols_ranking_on_bobs_hidden_votes(
+    workspace: Workspace, team: Team, records: list[int]
+) -> None:
+    from cosynth.services.screening_queue import training_labels
+    from cosynth.services.screening_state import load_stage
+
+    vote(workspace, "bob", team, records[0], INCLUDE)  # carol has not voted: hidden from her
+    vote(workspace, "carol", team, records[1], EXCLUDE, reason="wrong setting")
+    both_vote(workspace, team, records[2], INCLUDE, UNSURE)  # a conflict: counts as relevant
+    both_vote(workspace, team, records[3], EXCLUDE, EXCLUDE)
+    with workspace.transaction("carol") as tx:
+        labels = training_labels(load_stage(tx, team.review_id, TA), "carol")
+    assert labels == {records[1]: False, records[2]: True, records[3]: False}

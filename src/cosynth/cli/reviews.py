@@ -10,7 +10,9 @@ from rich.table import Table
 from cosynth.cli.context import Context, pass_context
 from cosynth.cli.output import out
 from cosynth.domain.roles import Role
+from cosynth.domain.screening.stages import Stage
 from cosynth.services import reviews as review_service
+from cosynth.services import screening as screening_service
 
 
 @click.command()
@@ -33,6 +35,7 @@ def status(context: Context, as_json: bool) -> None:
     """Counts of what the review holds: members, imported files, records."""
     with context.review_tx() as (tx, review):
         report = review_service.review_status(tx, review.id)
+        stages = [screening_service.stage_progress(tx, review.id, stage=stage) for stage in Stage]
     if as_json:
         click.echo(
             json.dumps(
@@ -44,6 +47,16 @@ def status(context: Context, as_json: bool) -> None:
                     "records_by_database": dict(report.records_by_database),
                     "duplicate_groups": report.duplicate_groups,
                     "duplicates_removed": report.duplicates_removed,
+                    "screening": {
+                        p.stage.value: {
+                            "records": p.records,
+                            "included": p.included,
+                            "excluded": p.excluded,
+                            "conflicts": p.conflicts,
+                            "awaiting": p.awaiting,
+                        }
+                        for p in stages
+                    },
                 },
                 indent=2,
             )
@@ -58,6 +71,12 @@ def status(context: Context, as_json: bool) -> None:
         table.add_row(f"  from {database}", str(n))
     table.add_row("duplicates removed", str(report.duplicates_removed))
     table.add_row("  in duplicate groups", str(report.duplicate_groups))
+    for p in stages:
+        table.add_row(
+            f"{p.stage.label} screening",
+            f"{p.records} records: {p.included} included, {p.excluded} excluded, "
+            f"{p.conflicts} conflicts, {p.awaiting} awaiting votes",
+        )
     out.print(table)
 
 
