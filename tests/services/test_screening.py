@@ -353,3 +353,22 @@ def test_it_never_trains_carols_ranking_on_bobs_hidden_votes(
     with workspace.transaction("carol") as tx:
         labels = training_labels(load_stage(tx, team.review_id, TA), "carol")
     assert labels == {records[1]: False, records[2]: True, records[3]: False}
+
+
+def test_it_marks_records_ineligible_only_when_alice_stops_screening(
+    workspace: Workspace, team: Team, records: list[int]
+) -> None:
+    both_vote(workspace, team, records[0], INCLUDE, INCLUDE)
+    vote(workspace, "bob", team, records[1], INCLUDE)  # half voted: not touched
+    with workspace.transaction("bob") as tx, pytest.raises(PermissionDeniedError):
+        screening.stop_screening(tx, team.review_id, stage=TA, rationale="tired")
+    with workspace.transaction("alice") as tx, pytest.raises(InputError, match="rationale"):
+        screening.stop_screening(tx, team.review_id, stage=TA, rationale="")
+    with workspace.transaction("alice") as tx:
+        n = screening.stop_screening(
+            tx, team.review_id, stage=TA, rationale="Knee method met; 200 irrelevant in a row"
+        )
+        progress = screening.stage_progress(tx, team.review_id, stage=TA)
+    assert n == len(records) - 2
+    assert progress.marked_ineligible_by_automation == n
+    assert (progress.included, progress.excluded, progress.awaiting) == (1, 0, 1)

@@ -171,6 +171,7 @@ def progress(ctx: click.Context, stage: str, as_json: bool) -> None:
                     "included": found.included,
                     "excluded": found.excluded,
                     "excluded_by_reason": dict(found.excluded_by_reason),
+                    "marked_ineligible_by_automation": found.marked_ineligible_by_automation,
                     "reviewers": {
                         p.reviewer: {"voted": p.voted, "to_do": p.to_do} for p in found.reviewers
                     },
@@ -186,6 +187,11 @@ def progress(ctx: click.Context, stage: str, as_json: bool) -> None:
     )
     for reason, n in found.excluded_by_reason:
         out.print(f"  excluded, {reason}: {n}")
+    if found.marked_ineligible_by_automation:
+        out.print(
+            f"  marked ineligible by automation tools (applied by the lead): "
+            f"{found.marked_ineligible_by_automation}"
+        )
     table = Table("reviewer", "voted", "still to do")
     for person in found.reviewers:
         table.add_row(person.reviewer, str(person.voted), str(person.to_do))
@@ -274,6 +280,30 @@ def resolve(
     out.print(
         f"Record {resolution.record_id}: {resolution.decision.value}d by {resolution.method.value}."
     )
+
+
+@screen.command("stop")
+@stage_option
+@click.option("--rationale", required=True, help="Why stopping is safe: reported with the count.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def stop(ctx: click.Context, stage: str, rationale: str, yes: bool) -> None:
+    """Stop screening: mark the records no one has voted on as ineligible (the lead only)."""
+    context = _context(ctx)
+    with context.review_tx() as (tx, review):
+        progress = screening_service.stage_progress(tx, review.id, stage=_STAGES[stage])
+    untouched = progress.awaiting - progress.partly_voted
+    if not yes:
+        click.confirm(
+            f"Mark {untouched} records no one has voted on as ineligible "
+            "(reported as marked ineligible by automation tools)?",
+            abort=True,
+        )
+    with context.review_tx() as (tx, review):
+        n = screening_service.stop_screening(
+            tx, review.id, stage=_STAGES[stage], rationale=rationale
+        )
+    out.print(f"{n} records marked ineligible by automation tools, as you chose.")
 
 
 @screen.command("agreement")

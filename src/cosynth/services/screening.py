@@ -72,6 +72,7 @@ class StageProgress:
     included: int
     excluded: int
     excluded_by_reason: tuple[tuple[str, int], ...]
+    marked_ineligible_by_automation: int
     reviewers: tuple[ReviewerProgress, ...]
     protocol: StageProtocol
 
@@ -419,6 +420,52 @@ def resolve(
     return resolution
 
 
+def stop_screening(tx: Tx, review_id: int, *, stage: Stage, rationale: str) -> int:
+    """The lead stops screening: the records no one has voted on are marked ineligible.
+
+    Nothing is excluded unless a person asks for it here, with a rationale
+    (e.g. the stopping statistics that convinced them). Each record gets its
+    own resolution, so the PRISMA count of "records marked as ineligible by
+    automation tools" is exactly this number, and the decision can be seen
+    record by record.
+    """
+    tx.require(review_id, Permission.RESOLVE_CONFLICTS)
+    if not rationale.strip():
+        raise InputError(
+            "Give the rationale for stopping (e.g. the stopping rule met and its figures); "
+            "it is reported with the count."
+        )
+    state = load_stage(tx, review_id, stage)
+    untouched = [
+        unit
+        for unit in state.units
+        if not state.votes.get(unit)
+        and not state.advice.get(unit)
+        and unit not in state.resolutions
+    ]
+    for unit in untouched:
+        screening_store.insert_resolution(
+            tx.session,
+            review_id=review_id,
+            record_id=unit,
+            stage=stage,
+            decision=Decision.EXCLUDE,
+            reason=ResolutionMethod.AUTOMATION.value,
+            rationale=rationale.strip(),
+            method=ResolutionMethod.AUTOMATION,
+            at=tx.now,
+            actor=tx.actor,
+        )
+    tx.log(
+        "screening stopped",
+        review_id,
+        stage=stage.value,
+        marked_ineligible=len(untouched),
+        rationale=rationale.strip(),
+    )
+    return len(untouched)
+
+
 def _check_third_reviewer(tx: Tx, review_id: int, role: Role, state: StageState, unit: int) -> None:
     if not may(role, Permission.SCREEN):
         raise PermissionDeniedError(
@@ -440,10 +487,15 @@ def stage_progress(tx: Tx, review_id: int, *, stage: Stage) -> StageProgress:
         for unit in state.units
         if state.outcomes[unit].status is Status.AWAITING and state.votes.get(unit)
     )
+    automated = {
+        unit
+        for unit, resolution in state.resolutions.items()
+        if resolution.method is ResolutionMethod.AUTOMATION
+    }
     reasons = Counter(
         state.outcomes[unit].reason or "(no reason given)"
         for unit in state.units
-        if state.outcomes[unit].status is Status.EXCLUDED
+        if state.outcomes[unit].status is Status.EXCLUDED and unit not in automated
     )
     return StageProgress(
         stage=stage,
@@ -452,8 +504,9 @@ def stage_progress(tx: Tx, review_id: int, *, stage: Stage) -> StageProgress:
         partly_voted=partly,
         conflicts=statuses[Status.CONFLICT],
         included=statuses[Status.INCLUDED],
-        excluded=statuses[Status.EXCLUDED],
+        excluded=statuses[Status.EXCLUDED] - len(automated & state.unit_set),
         excluded_by_reason=tuple(reasons.most_common()),
+        marked_ineligible_by_automation=len(automated & state.unit_set),
         reviewers=_reviewer_progress(tx, review_id, state),
         protocol=state.protocol,
     )

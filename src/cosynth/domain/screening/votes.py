@@ -24,6 +24,10 @@ class ResolutionMethod(StrEnum):
 
     CONSENSUS = "consensus"
     THIRD_REVIEWER = "third reviewer"
+    # A person chose to stop screening and apply the ranking's verdict to the
+    # records no one had voted on; PRISMA 2020 reports them as "records marked
+    # as ineligible by automation tools", and only ever what a human applied.
+    AUTOMATION = "marked ineligible by automation tool"
 
 
 @dataclass(frozen=True, slots=True)
