@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from rich.table import Table
 
 from cosynth.cli.context import Context
 from cosynth.cli.output import out
+from cosynth.cli.screener import run_screener, stopping_line
 from cosynth.domain.agreement import Agreement
 from cosynth.domain.screening.stages import (
     Assignment,
@@ -25,6 +27,7 @@ from cosynth.errors import InputError
 from cosynth.services import agreement as agreement_service
 from cosynth.services import screening as screening_service
 from cosynth.services import screening_protocol as protocol_service
+from cosynth.services.screening_queue import Order, screening_queue
 
 _STAGES = {
     "title-abstract": Stage.TITLE_ABSTRACT,
@@ -65,9 +68,54 @@ def screen(ctx: click.Context, stage: str, order: str, calibration: bool) -> Non
     """Screen records one at a time in the terminal (or a subcommand, for scripts)."""
     if ctx.invoked_subcommand is not None:
         return
-    from cosynth.cli.screener import run_screener
 
     run_screener(_context(ctx), _STAGES[stage], order=order, calibration=calibration)
+
+
+@screen.command("next")
+@stage_option
+@click.option(
+    "--order", type=click.Choice([o.value for o in Order]), default="ranked", show_default=True
+)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1))
+@click.option("--calibration", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def next_records(
+    ctx: click.Context, stage: str, order: str, limit: int, calibration: bool, as_json: bool
+) -> None:
+    """The records waiting for your vote, in screening order, with the stopping statistics."""
+    with _context(ctx).review_tx() as (tx, review):
+        queue = screening_queue(
+            tx, review.id, stage=_STAGES[stage], order=Order(order), calibration=calibration
+        )
+    shown = queue.record_ids[:limit]
+    if as_json:
+        stats = queue.stopping
+        click.echo(
+            json.dumps(
+                {
+                    "stage": queue.stage.value,
+                    "order": queue.order.value,
+                    "ranker": queue.ranker,
+                    "waiting": len(queue.record_ids),
+                    "next": list(shown),
+                    "exploration_picks": sorted(set(shown) & queue.explored),
+                    "note": queue.note,
+                    "stopping": asdict(stats) if stats is not None else None,
+                },
+                indent=2,
+            )
+        )
+        return
+    out.print(f"{len(queue.record_ids)} records waiting for you ({queue.order.value} order).")
+    for record_id in shown:
+        mark = " (exploration)" if record_id in queue.explored else ""
+        out.print(f"  {record_id}{mark}")
+    if queue.note:
+        out.print(queue.note)
+    if queue.stopping is not None:
+        out.print(stopping_line(queue.stopping))
 
 
 @screen.command("vote")

@@ -15,6 +15,7 @@ from cosynth.cli.output import out
 from cosynth.domain.review import Record
 from cosynth.domain.screening.stages import CriterionKind, Stage, StageProtocol
 from cosynth.domain.screening.votes import Decision
+from cosynth.ranking.stopping import StoppingStatistics
 from cosynth.services import screening as screening_service
 from cosynth.services import screening_protocol as protocol_service
 from cosynth.services.records import get_record
@@ -118,6 +119,20 @@ def _show(
         out.print(Panel("\n".join(criteria), title="criteria", title_align="left"))
     if queue.note:
         out.print(f"[dim]{queue.note}[/]")
+    if queue.stopping is not None:
+        out.print(f"[dim]{stopping_line(queue.stopping)}[/]")
+
+
+def stopping_line(stats: StoppingStatistics) -> str:
+    """The stopping statistics in one line. Shown to help a person decide; nothing is excluded."""
+    line = (
+        f"{stats.relevant_found} relevant in {stats.screened} screened; "
+        f"{stats.consecutive_irrelevant} irrelevant in a row; "
+        f"knee rule {'met' if stats.knee_rule_met else 'not met'}"
+    )
+    if stats.estimated_recall is not None:
+        line += f"; estimated recall about {stats.estimated_recall:.0%} (a rough extrapolation)"
+    return line
 
 
 def _reason(protocol: StageProtocol) -> str:

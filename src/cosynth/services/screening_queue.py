@@ -17,11 +17,19 @@ from cosynth.domain.roles import Permission, may
 from cosynth.domain.screening.outcomes import counts_as_relevant
 from cosynth.domain.screening.stages import Stage
 from cosynth.domain.screening.votes import Decision
+from cosynth.ranking.base import PreparedCorpus, Ranker, document_text
+from cosynth.ranking.queue import rank_queue
+from cosynth.ranking.registry import load_ranker
+from cosynth.ranking.stopping import StoppingStatistics, stopping_statistics
 from cosynth.services.screening import needs_vote_from
 from cosynth.services.screening_state import StageState, load_stage
 from cosynth.services.workspace import Tx
 from cosynth.store import records as record_store
 from cosynth.store import screening as screening_store
+
+# One record in twenty is an exploration pick (see `cosynth.ranking.queue`), so
+# a reviewer is not tunnelled into one corner of the search.
+DEFAULT_EXPLORATION = 0.05
 
 
 class Order(StrEnum):
@@ -41,6 +49,7 @@ class Queue:
     explored: frozenset[int] = frozenset()
     ranker: str = ""
     note: str = ""
+    stopping: StoppingStatistics | None = None
 
 
 def screening_queue(
@@ -116,4 +125,73 @@ def training_labels(state: StageState, person: str) -> dict[int, bool]:
 
 
 def _ranked(tx: Tx, review_id: int, state: StageState, waiting: list[int], *, seed: int) -> Queue:
-    return Queue(state.stage, Order.FILE, tuple(waiting), note="ranking is not available yet")
+    """Rank the waiting records with the default ranker, trained on what the person may know."""
+    ranker = load_ranker()
+    units = list(state.units)
+    prepared = _prepared(tx, review_id, state.stage, units, ranker)
+    index = {unit: i for i, unit in enumerate(units)}
+    known = training_labels(state, tx.actor)
+    # Records the person must still vote on are ranked even if known from
+    # elsewhere (e.g. assigned to a third reviewer): the model may not treat
+    # them as labelled.
+    labels = {index[unit]: relevant for unit, relevant in known.items() if unit not in set(waiting)}
+    ranked = rank_queue(prepared, labels, ranker=ranker, exploration=DEFAULT_EXPLORATION, seed=seed)
+    wanted = set(waiting)
+    order = [units[i] for i in ranked.order if units[i] in wanted]
+    explored = frozenset(units[ranked.order[p]] for p in ranked.explored)
+    note = (
+        ""
+        if ranked.model_used
+        else (
+            "Random order until at least one record is included and one excluded; "
+            "then the ranking takes over."
+        )
+    )
+    return Queue(
+        state.stage,
+        Order.RANKED,
+        tuple(order),
+        explored=explored & wanted,
+        ranker=ranker.name,
+        note=note,
+        stopping=_stopping(state, known),
+    )
+
+
+def _prepared(
+    tx: Tx, review_id: int, stage: Stage, units: list[int], ranker: Ranker
+) -> PreparedCorpus:
+    """The ranker's features for these records, prepared once per set of records.
+
+    Records never change once imported, so the same review, stage and record
+    ids mean the same texts: a cache keyed on them saves re-reading every
+    record after each vote.
+    """
+    key = (
+        tx.session.get_bind().engine.url.render_as_string(),
+        review_id,
+        stage,
+        ranker.name,
+        hash(tuple(units)),
+    )
+    found = _PREPARED.get(key)
+    if found is None:
+        texts = screening_store.screening_texts(tx.session, review_id)
+        found = ranker.prepare([document_text(*texts[unit]) for unit in units])
+        _PREPARED.clear()  # one corpus at a time: a review of 100k records is big enough
+        _PREPARED[key] = found
+    return found
+
+
+_PREPARED: dict[tuple[object, ...], PreparedCorpus] = {}
+
+
+def _stopping(state: StageState, known: dict[int, bool]) -> StoppingStatistics:
+    """Stopping statistics over the records known so far, in the order first voted on."""
+    first_voted = {
+        unit: min(vote.cast_at for vote in state.history[unit])
+        for unit in known
+        if state.history.get(unit)
+    }
+    in_order = sorted(first_voted, key=lambda unit: (first_voted[unit], unit))
+    return stopping_statistics([known[unit] for unit in in_order], len(state.units))

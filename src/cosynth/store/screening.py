@@ -382,3 +382,16 @@ def _flush_or_concurrent(session: Session, message: str) -> None:
             session.flush()
     except IntegrityError as exc:
         raise ConcurrentChangeError(message) from exc
+
+
+def screening_texts(session: Session, review_id: int) -> dict[int, tuple[str, str, str]]:
+    """Record id -> (title, abstract, keywords) for every record of the review, for ranking."""
+    rows = session.execute(
+        select(RecordRow.id, RecordRow.title, RecordRow.abstract, RecordRow.keywords).where(
+            RecordRow.review_id == review_id
+        )
+    )
+    return {
+        record_id: (title or "", abstract or "", "; ".join(str(k) for k in keywords or ()))
+        for record_id, title, abstract, keywords in rows
+    }
