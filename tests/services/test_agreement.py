@@ -55,3 +55,33 @@ def test_it_measures_the_calibration_round_on_its_own(
         real = agreement.screening_agreement(tx, team.review_id, stage=TA)
     assert calibration.overall.units == 4 and calibration.overall.percent == pytest.approx(50.0)
     assert real.pairs == () and real.overall.units == 0
+
+
+def test_it_uses_fleiss_kappa_when_three_screen_every_record(
+    workspace: Workspace, team: Team, records: list[int]
+) -> None:
+    from cosynth.domain.screening.stages import ProtocolChange
+
+    with workspace.transaction("alice") as tx:
+        screening_protocol.set_protocol(
+            tx, team.review_id, TA, ProtocolChange(reviewers_required=3)
+        )
+    for record, decisions in zip(
+        records[:4],
+        [
+            (INCLUDE, INCLUDE, INCLUDE),
+            (EXCLUDE, EXCLUDE, INCLUDE),
+            (EXCLUDE, EXCLUDE, EXCLUDE),
+            (INCLUDE, UNSURE, INCLUDE),
+        ],
+        strict=True,
+    ):
+        for who, decision in zip(("alice", "bob", "carol"), decisions, strict=True):
+            why = "wrong setting" if decision is EXCLUDE else ""
+            vote(workspace, who, team, record, decision, reason=why)
+    with workspace.transaction("alice") as tx:
+        result = agreement.screening_agreement(tx, team.review_id, stage=TA)
+    assert result.overall.statistic == "Fleiss' kappa"
+    assert result.overall.units == 4
+    assert result.overall.percent == pytest.approx(50.0)
+    assert len(result.pairs) == 3
