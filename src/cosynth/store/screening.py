@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from cosynth.domain.screening.stages import (
     Assignment,
@@ -171,13 +171,13 @@ def insert_vote(
     Two sessions casting the same person's vote at once both claim the same
     next sequence number; the unique constraint lets only one land.
     """
-    previous = session.scalar(
-        select(func.max(VoteRow.sequence)).where(
-            VoteRow.record_id == record_id,
-            VoteRow.stage == stage.value,
-            VoteRow.reviewer == reviewer,
-            VoteRow.calibration == calibration,
-        )
+    sequence = _next_sequence(
+        session,
+        VoteRow.sequence,
+        VoteRow.record_id == record_id,
+        VoteRow.stage == stage.value,
+        VoteRow.reviewer == reviewer,
+        VoteRow.calibration == calibration,
     )
     row = VoteRow(
         review_id=review_id,
@@ -189,7 +189,7 @@ def insert_vote(
         note=note,
         tags=list(tags),
         cast_at=at,
-        sequence=(previous or 0) + 1,
+        sequence=sequence,
         advice=advice,
         calibration=calibration,
     )
@@ -251,10 +251,11 @@ def insert_resolution(
     at: datetime,
     actor: str,
 ) -> Resolution:
-    previous = session.scalar(
-        select(func.max(ResolutionRow.sequence)).where(
-            ResolutionRow.record_id == record_id, ResolutionRow.stage == stage.value
-        )
+    sequence = _next_sequence(
+        session,
+        ResolutionRow.sequence,
+        ResolutionRow.record_id == record_id,
+        ResolutionRow.stage == stage.value,
     )
     row = ResolutionRow(
         review_id=review_id,
@@ -266,7 +267,7 @@ def insert_resolution(
         method=method.value,
         resolved_by=actor,
         resolved_at=at,
-        sequence=(previous or 0) + 1,
+        sequence=sequence,
     )
     session.add(row)
     _flush_or_concurrent(
@@ -373,6 +374,13 @@ def insert_calibration(
         )
     )
     session.flush()
+
+
+def _next_sequence(
+    session: Session, column: InstrumentedAttribute[int], *where: ColumnElement[bool]
+) -> int:
+    """One more than the highest `column` among the rows `where` selects (1 for none)."""
+    return (session.scalar(select(func.max(column)).where(*where)) or 0) + 1
 
 
 def _flush_or_concurrent(session: Session, message: str) -> None:
