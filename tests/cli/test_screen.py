@@ -180,3 +180,15 @@ def test_it_explains_bad_votes_without_a_traceback(run, review: list[int]) -> No
         assert result.exit_code == 1, (args, result.output)
         assert message in result.output, (args, result.output)
         assert "Traceback" not in result.output
+
+
+def test_it_runs_a_calibration_round_and_shows_its_kappa(run, review: list[int]) -> None:
+    started = ok(run("screen", "calibrate", "--size", "4", "--seed", "7"))
+    assert "Calibration sample of 4 records" in started.output
+    ok(run("screen", "--calibration", who="bob", keys="i\ni\ne\n1\ne\n1\n"))
+    done = ok(run("screen", "--calibration", who="carol", keys="i\ne\n1\ne\n1\ne\n1\n"))
+    assert (
+        "Calibration agreement over 4 records: Cohen's kappa 0.50 (moderate), 75% agreed."
+        in done.output
+    )
+    assert json.loads(ok(run("screen", "progress", "--json")).output)["partly_voted"] == 0

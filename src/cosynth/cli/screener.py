@@ -18,6 +18,7 @@ from cosynth.domain.screening.votes import Decision
 from cosynth.ranking.stopping import StoppingStatistics
 from cosynth.services import screening as screening_service
 from cosynth.services import screening_protocol as protocol_service
+from cosynth.services.agreement import screening_agreement
 from cosynth.services.records import get_record
 from cosynth.services.screening_queue import Order, Queue, screening_queue
 
@@ -93,6 +94,22 @@ def run_screener(context: Context, stage: Stage, *, order: str, calibration: boo
     out.print(f"{len(voted)} votes this session.")
     if record_id is None:
         out.print(f"Nothing more is waiting for you at the {stage.label} stage just now.")
+    if calibration:
+        _show_calibration_agreement(context, review_id, stage)
+
+
+def _show_calibration_agreement(context: Context, review_id: int, stage: Stage) -> None:
+    """CADIMA shows the calibration kappa before the team goes on; so does cosynth."""
+    with context.tx() as tx:
+        found = screening_agreement(tx, review_id, stage=stage, calibration=True)
+    overall = found.overall
+    if overall.value is None:
+        out.print(f"Calibration agreement: not yet known ({overall.note or 'too few records'}).")
+        return
+    out.print(
+        f"Calibration agreement over {overall.units} records: {overall.statistic} "
+        f"{overall.value:.2f} ({overall.band}), {overall.percent:.0f}% agreed."
+    )
 
 
 def _show(
@@ -111,7 +128,7 @@ def _show(
         f"{'include if' if c.kind is CriterionKind.INCLUSION else 'exclude if'}: {c.text}"
         for c in protocol.criteria
     ]
-    heading = f"record {record.id} · {done} voted this session · {left} waiting"
+    heading = f"record {record.id} · {_bar(done, left)} {done} voted this session, {left} waiting"
     if explored:
         heading += " · exploring (not the top-ranked)"
     out.print(Panel("\n".join(lines), title=heading, title_align="left"))
@@ -133,6 +150,11 @@ def stopping_line(stats: StoppingStatistics) -> str:
     if stats.estimated_recall is not None:
         line += f"; estimated recall about {stats.estimated_recall:.0%} (a rough extrapolation)"
     return line
+
+
+def _bar(done: int, left: int, width: int = 20) -> str:
+    filled = round(width * done / (done + left)) if done + left else width
+    return "█" * filled + "░" * (width - filled)
 
 
 def _reason(protocol: StageProtocol) -> str:

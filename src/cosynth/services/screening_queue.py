@@ -66,13 +66,14 @@ def screening_queue(
     advice = not may(role, Permission.SCREEN)
     if advice and not may(role, Permission.ADVISE):
         return Queue(stage, order, ())
-    state = load_stage(tx, review_id, stage)
     if calibration:
-        waiting = _calibration_waiting(tx, review_id, stage)
-    else:
-        waiting = [
-            unit for unit in state.units if needs_vote_from(state, unit, tx.actor, advice=advice)
-        ]
+        # Everyone meets the calibration sample in the same order: it measures
+        # agreement on the criteria, and a ranking would only add noise.
+        return Queue(stage, Order.FILE, tuple(_calibration_waiting(tx, review_id, stage)))
+    state = load_stage(tx, review_id, stage)
+    waiting = [
+        unit for unit in state.units if needs_vote_from(state, unit, tx.actor, advice=advice)
+    ]
     if order is Order.FILE:
         return Queue(stage, order, tuple(waiting))
     if order is Order.RANDOM:
