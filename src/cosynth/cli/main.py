@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from cosynth import __version__
-from cosynth.cli import dedup, demo, fulltext, imports, records, reviews, screen
+from cosynth.cli import dedup, demo, fulltext, imports, records, reviews, screen, simulate
 from cosynth.cli.context import Context, default_actor
 from cosynth.cli.output import error
 from cosynth.errors import CosynthError
@@ -66,6 +66,7 @@ cli.add_command(dedup.dedup)
 cli.add_command(screen.screen)
 cli.add_command(fulltext.fulltext)
 cli.add_command(demo.demo)
+cli.add_command(simulate.simulate)
 
 
 def main() -> None:

@@ -1,0 +1,52 @@
+"""What a ranker is: features prepared once per corpus, a score per record after each decision."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+Scores = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class PreparedCorpus:
+    """A corpus turned into a ranker's features, reused for every retrain.
+
+    `features` belongs to the ranker that made it (`ranker`) and is opaque to
+    everyone else; `size` is the number of documents, in the order given.
+    """
+
+    ranker: str
+    size: int
+    features: object
+
+
+@runtime_checkable
+class Ranker(Protocol):
+    """A model that orders unscreened records by how likely they are to be relevant.
+
+    `prepare` runs once per corpus (or whenever records are added); `score`
+    runs after every decision, with at least one relevant and one irrelevant
+    label, and returns one score per document (higher: more likely relevant).
+    Scores only order records; they are not probabilities.
+    """
+
+    name: str
+    label: str
+
+    def prepare(self, documents: Sequence[str]) -> PreparedCorpus: ...
+
+    def score(self, prepared: PreparedCorpus, labels: Mapping[int, bool]) -> Scores: ...
+
+
+def document_text(title: str, abstract: str, keywords: str = "") -> str:
+    """The one text a ranker sees for a record: title, abstract and keywords, in that order.
+
+    Keywords (e.g. MeSH headings) are short and precise; where a file has
+    them they help the ranking, and an empty field costs nothing.
+    """
+    return " ".join(part for part in (title, abstract, keywords) if part)
