@@ -41,6 +41,8 @@ postgres:
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/import_speed.py
 	$(BIN)/python benchmarks/dedup.py
+	nice $(BIN)/python benchmarks/screening.py
+	nice $(BIN)/python benchmarks/ranking_scale.py
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache
