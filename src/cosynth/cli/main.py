@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import click
@@ -15,7 +16,23 @@ from cosynth.errors import CosynthError
 
 
 class CosynthGroup(click.Group):
-    """A click group that shows cosynth's own errors as plain messages, not tracebacks."""
+    """A click group that shows cosynth's own errors as plain messages, not tracebacks.
+
+    It also offers the commands other packages add through the
+    `cosynth.commands` entry-point group, loaded only when asked for. The web
+    server (`serve`) registers this way too: the command line and the web app
+    are peers and neither imports the other, and `cosynth import` never pays
+    for loading Flask.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_plugin_commands()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is None and cmd_name in _plugin_commands():
+            found = _load_plugin(_plugin_commands()[cmd_name])
+        return found
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -26,6 +43,28 @@ class CosynthGroup(click.Group):
         except KeyboardInterrupt:
             error("Stopped. Nothing from the unfinished step was saved.")
             sys.exit(130)
+
+
+def _plugin_commands() -> dict[str, EntryPoint]:
+    return {point.name: point for point in entry_points(group="cosynth.commands")}
+
+
+def _load_plugin(point: EntryPoint) -> click.Command:
+    """The plugin's command; a plugin that fails to load stands in as a command that says so."""
+    try:
+        loaded = point.load()
+    except Exception as exc:  # a broken plugin must not break every other command
+        problem = f"The command {point.name!r} ({point.value}) could not be loaded: {exc}"
+    else:
+        if isinstance(loaded, click.Command):
+            return loaded
+        problem = f"The command {point.name!r} ({point.value}) is not a click command."
+
+    @click.command(point.name, help=problem)
+    def broken() -> None:
+        raise CosynthError(problem)
+
+    return broken
 
 
 @click.group(cls=CosynthGroup)

@@ -79,3 +79,8 @@ def open_workspace(url: str | None = None, *, create: bool = False) -> Workspace
     database that is not a cosynth store is refused with a plain message.
     """
     return Workspace(store_engine.resolve_url(url), create=create)
+
+
+def database_url(url: str | None = None) -> str:
+    """The store `open_workspace` would open: `url`, else `$COSYNTH_DB`, else `cosynth.db` here."""
+    return store_engine.resolve_url(url)
