@@ -192,3 +192,12 @@ def test_it_runs_a_calibration_round_and_shows_its_kappa(run, review: list[int])
         in done.output
     )
     assert json.loads(ok(run("screen", "progress", "--json")).output)["partly_voted"] == 0
+
+
+def test_it_shows_alice_the_audit_log_but_not_bob(run, review: list[int]) -> None:
+    ok(run("screen", "vote", str(review[0]), "include", who="bob"))
+    log = ok(run("log"))
+    assert "vote cast" in log.output and "bob" in log.output
+    assert "include" not in log.output.split("vote cast")[1].splitlines()[0]  # never how
+    refused = run("log", who="bob")
+    assert refused.exit_code == 1 and "may not read the audit log" in refused.output

@@ -97,6 +97,7 @@ def cli(ctx: click.Context, db: str | None, actor: str, review_id: int | None) -
 cli.add_command(reviews.init)
 cli.add_command(reviews.status)
 cli.add_command(reviews.members)
+cli.add_command(reviews.log)
 cli.add_command(imports.import_files)
 cli.add_command(imports.sources)
 cli.add_command(records.records)

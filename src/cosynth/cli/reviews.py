@@ -112,3 +112,19 @@ def add_member(context: Context, username: str, role: str, display_name: str) ->
             tx, review.id, username, Role(role), display_name=display_name
         )
     out.print(f"Added {member.username} as {member.role.value}.")
+
+
+@click.command("log")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--offset", default=0, type=click.IntRange(0))
+@pass_context
+def log(context: Context, limit: int, offset: int) -> None:
+    """The review's audit log, newest first (the lead only)."""
+    with context.review_tx() as (tx, review):
+        total, events = review_service.audit_log(tx, review.id, limit=limit, offset=offset)
+    table = Table("when", "who", "what", "detail")
+    for event in events:
+        detail = ", ".join(f"{k}={v}" for k, v in event.detail.items())
+        table.add_row(f"{event.at:%Y-%m-%d %H:%M:%S}", event.actor, event.action, detail)
+    out.print(table)
+    out.print(f"{len(events)} of {total} events")

@@ -89,3 +89,14 @@ class ReviewStatus:
     # Records that are a second (third...) copy of a work: PRISMA 2020's
     # "duplicate records removed" before screening.
     duplicates_removed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One entry of a review's audit log: who did what, when (never how anyone voted)."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    detail: dict[str, object]

@@ -28,6 +28,7 @@ class Permission(StrEnum):
     ADVISE = "give advice on records"
     RESOLVE_CONFLICTS = "resolve screening conflicts"
     ATTACH_FULL_TEXT = "attach full texts"
+    READ_AUDIT_LOG = "read the audit log"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cosynth.domain.review import Member, Review, ReviewStatus
+from cosynth.domain.review import AuditEvent, Member, Review, ReviewStatus
 from cosynth.domain.roles import Permission, Role
 from cosynth.errors import InputError, NotFoundError
 from cosynth.services.workspace import Tx
@@ -91,3 +91,11 @@ def review_status(tx: Tx, review_id: int) -> ReviewStatus:
         duplicate_groups=len(groups),
         duplicates_removed=sum(len(members) - 1 for members in groups.values()),
     )
+
+
+def audit_log(
+    tx: Tx, review_id: int, *, limit: int = 100, offset: int = 0
+) -> tuple[int, list[AuditEvent]]:
+    """The review's audit log, newest first (the lead only), and its length."""
+    tx.require(review_id, Permission.READ_AUDIT_LOG)
+    return review_store.audit_events(tx.session, review_id, limit=limit, offset=offset)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from cosynth.domain.review import Member, Review
+from cosynth.domain.review import AuditEvent, Member, Review
 from cosynth.domain.roles import Role
 from cosynth.store.convert import member_of, review_of
 from cosynth.store.tables import AuditEventRow, MemberRow, RecordRow, ReviewRow, SourceRow
@@ -108,3 +108,22 @@ def append_audit_event(
     session.add(
         AuditEventRow(review_id=review_id, at=at, actor=actor, action=action, detail=detail)
     )
+
+
+def audit_events(
+    session: Session, review_id: int, *, limit: int, offset: int = 0
+) -> tuple[int, list[AuditEvent]]:
+    """The review's audit events, newest first, and how many there are in all."""
+    total = session.scalar(
+        select(func.count(AuditEventRow.id)).where(AuditEventRow.review_id == review_id)
+    )
+    rows = session.scalars(
+        select(AuditEventRow)
+        .where(AuditEventRow.review_id == review_id)
+        .order_by(AuditEventRow.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return int(total or 0), [
+        AuditEvent(row.id, row.at, row.actor, row.action, dict(row.detail)) for row in rows
+    ]
