@@ -56,3 +56,18 @@ class StoreError(CosynthError):
 
 class ConcurrentChangeError(CosynthError):
     """Someone changed the same thing at the same moment; this change was not made."""
+
+
+class SignInError(CosynthError):
+    """A username and password that do not match an account (the same words for either)."""
+
+
+class ThrottledError(CosynthError):
+    """Too many wrong passwords lately: sign-in is refused for a while.
+
+    `retry_after` is the wait in seconds (for an HTTP Retry-After header).
+    """
+
+    def __init__(self, message: str, *, retry_after: int = 0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
