@@ -1,1 +1,43 @@
-"""web layer."""
+"""The team web app: server-rendered pages over the same services as the command line.
+
+Every action is a real form POST answered with 303 See Other, so each page
+works without JavaScript; htmx only makes some of them quicker.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+
+from cosynth.services.workspace import open_workspace
+from cosynth.web import auth, errors
+from cosynth.web.settings import WebSettings
+from cosynth.web.views import conflicts, reviews, screening
+
+__all__ = ["WebSettings", "create_app"]
+
+
+def create_app(settings: WebSettings | None = None) -> Flask:
+    settings = settings or WebSettings.from_environment()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        TESTING=settings.testing,
+        WTF_CSRF_TIME_LIMIT=None,  # a form left open over lunch still posts
+    )
+    app.extensions["cosynth.workspace"] = open_workspace(settings.database_url)
+    CSRFProtect(app)
+    Babel(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    for blueprint in (auth.blueprint, reviews.blueprint, screening.blueprint, conflicts.blueprint):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,108 @@
+"""Signing in and out, changing a password, and keeping everyone else out.
+
+Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax, Secure on a
+server behind TLS). A session names the person and when their password last
+changed, so changing a password signs out every other session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from cosynth.errors import CosynthError
+from cosynth.services import accounts
+from cosynth.web.context import anonymous_transaction, transaction
+
+blueprint = Blueprint("auth", __name__)
+
+View = Callable[..., Any]
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_load_user)
+
+
+def _load_user() -> None:
+    g.user = None
+    username = session.get("user")
+    if not username:
+        return
+    with anonymous_transaction() as tx:
+        user = accounts.get_user(tx, username)
+    if user is None or session.get("since") != user.password_changed_at.isoformat():
+        session.clear()
+        return
+    g.user = user
+
+
+def login_required(view: View) -> View:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.user is None:
+            return redirect(url_for("auth.login", next=request.full_path), 303)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> str | Response | tuple[str, int]:
+    if request.method == "GET":
+        return render_template("auth/login.html", username="")
+    username = request.form.get("username", "").strip()
+    try:
+        with anonymous_transaction() as tx:
+            user = accounts.authenticate(
+                tx,
+                username,
+                request.form.get("password", ""),
+                remote_addr=request.remote_addr or "",
+            )
+    except CosynthError as exc:
+        flash(str(exc), "error")
+        return render_template("auth/login.html", username=username), 401
+    session.clear()
+    session.permanent = True
+    session["user"] = user.username
+    session["since"] = user.password_changed_at.isoformat()
+    return redirect(_safe_next(request.args.get("next")), 303)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: an open redirect would let a link send people anywhere."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("reviews.index")
+
+
+@blueprint.route("/logout", methods=["POST"])
+def logout() -> Response:
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"), 303)
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response | tuple[str, int]:
+    if request.method == "GET":
+        return render_template("auth/password.html")
+    if request.form.get("new", "") != request.form.get("again", ""):
+        flash(_("The two new passwords are not the same."), "error")
+        return render_template("auth/password.html"), 400
+    with transaction() as tx:
+        accounts.change_password(tx, request.form.get("current", ""), request.form.get("new", ""))
+        user = accounts.get_user(tx, tx.actor)
+    assert user is not None
+    session["since"] = user.password_changed_at.isoformat()
+    flash(_("Your password has been changed; other sessions are signed out."), "info")
+    return redirect(url_for("reviews.index"), 303)

@@ -1,0 +1,35 @@
+"""What every view shares: the signed-in person and a transaction on their behalf."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import cast
+
+from flask import current_app, g
+
+from cosynth.domain.accounts import User
+from cosynth.services.workspace import Tx, Workspace
+
+
+def workspace() -> Workspace:
+    return cast(Workspace, current_app.extensions["cosynth.workspace"])
+
+
+def current_user() -> User:
+    """The signed-in person (views behind `login_required` only)."""
+    return cast(User, g.user)
+
+
+@contextmanager
+def transaction() -> Iterator[Tx]:
+    """One unit of work as the signed-in person: committed whole, or not at all."""
+    with workspace().transaction(current_user().username) as tx:
+        yield tx
+
+
+@contextmanager
+def anonymous_transaction() -> Iterator[Tx]:
+    """A unit of work before anyone has signed in (signing in, accepting an invitation)."""
+    with workspace().transaction("(signing in)") as tx:
+        yield tx

@@ -1,0 +1,69 @@
+"""Conflicts: every vote and the advisers' views side by side, and the lead's resolution."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from cosynth.domain.roles import Permission, may
+from cosynth.domain.screening.stages import Stage
+from cosynth.domain.screening.votes import Decision, ResolutionMethod
+from cosynth.services import reviews as review_service
+from cosynth.services import screening as screening_service
+from cosynth.services import screening_protocol as protocol_service
+from cosynth.web.auth import login_required
+from cosynth.web.context import transaction
+
+blueprint = Blueprint("conflicts", __name__, url_prefix="/reviews/<int:review_id>/conflicts")
+
+
+def _stage(value: str) -> Stage:
+    try:
+        return Stage(value)
+    except ValueError:
+        abort(404)
+
+
+@blueprint.route("/<stage>")
+@login_required
+def index(review_id: int, stage: str) -> str:
+    at = _stage(stage)
+    with transaction() as tx:
+        review = review_service.get_review(tx, review_id)
+        role = tx.require(review_id, Permission.VIEW)
+        conflicts = screening_service.list_conflicts(tx, review_id, stage=at)
+        protocol = protocol_service.stage_protocol(tx, review_id, at)
+    return render_template(
+        "screening/conflicts.html",
+        review=review,
+        stage=at,
+        conflicts=conflicts,
+        protocol=protocol,
+        may_resolve=may(role, Permission.RESOLVE_CONFLICTS),
+        may_arbitrate=may(role, Permission.SCREEN),
+    )
+
+
+@blueprint.route("/<stage>/<int:record_id>/resolve", methods=["POST"])
+@login_required
+def resolve(review_id: int, stage: str, record_id: int) -> Response:
+    at = _stage(stage)
+    try:
+        decision = Decision(request.form.get("decision", ""))
+        method = ResolutionMethod(request.form.get("method", ResolutionMethod.CONSENSUS.value))
+    except ValueError:
+        abort(400)
+    with transaction() as tx:
+        screening_service.resolve(
+            tx,
+            review_id,
+            record_id,
+            decision,
+            stage=at,
+            rationale=request.form.get("rationale", ""),
+            reason=request.form.get("reason", "") if decision is Decision.EXCLUDE else "",
+            method=method,
+        )
+    flash(_("Record %(id)s: %(decision)s.", id=record_id, decision=decision.value), "info")
+    return redirect(url_for("conflicts.index", review_id=review_id, stage=at.value), 303)

@@ -1,0 +1,107 @@
+"""Screening, one record at a time: the record, the criteria beside it, and the vote form.
+
+Blinding is the services' job: this page shows what `record_screening`
+returns, which never holds a vote the person may not see yet.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from cosynth.domain.screening.stages import Stage
+from cosynth.domain.screening.votes import Decision
+from cosynth.services import reviews as review_service
+from cosynth.services import screening as screening_service
+from cosynth.services import screening_protocol as protocol_service
+from cosynth.services.screening_queue import Order, screening_queue
+from cosynth.web.auth import login_required
+from cosynth.web.context import current_user, transaction
+from cosynth.web.highlight import criteria_terms, highlight
+
+blueprint = Blueprint("screening", __name__, url_prefix="/reviews/<int:review_id>/screen")
+
+
+def _stage(value: str) -> Stage:
+    try:
+        return Stage(value)
+    except ValueError:
+        abort(404)
+
+
+def _order() -> Order:
+    chosen = request.args.get("order")
+    if chosen in {order.value for order in Order}:
+        session["order"] = chosen
+    return Order(session.get("order", Order.RANKED.value))
+
+
+@blueprint.route("/<stage>")
+@login_required
+def next_record(review_id: int, stage: str) -> str | Response:
+    """Send the person to the next record waiting for their vote, in their chosen order."""
+    at = _stage(stage)
+    order = _order()
+    with transaction() as tx:
+        review = review_service.get_review(tx, review_id)
+        queue = screening_queue(tx, review_id, stage=at, order=order)
+        progress = screening_service.stage_progress(tx, review_id, stage=at)
+    if not queue.record_ids:
+        return render_template("screening/done.html", review=review, stage=at, progress=progress)
+    return redirect(
+        url_for(
+            "screening.record", review_id=review_id, stage=at.value, record_id=queue.record_ids[0]
+        ),
+        303,
+    )
+
+
+@blueprint.route("/<stage>/records/<int:record_id>")
+@login_required
+def record(review_id: int, stage: str, record_id: int) -> str:
+    at = _stage(stage)
+    with transaction() as tx:
+        review = review_service.get_review(tx, review_id)
+        view = screening_service.record_screening(tx, review_id, record_id, stage=at)
+        protocol = protocol_service.stage_protocol(tx, review_id, at)
+        queue = screening_queue(tx, review_id, stage=at, order=_order())
+    terms = criteria_terms(criterion.text for criterion in protocol.criteria)
+    citation = view.record.citation
+    return render_template(
+        "screening/record.html",
+        review=review,
+        stage=at,
+        view=view,
+        protocol=protocol,
+        title=highlight(citation.title, terms),
+        abstract=highlight(citation.abstract, terms),
+        keywords=[highlight(keyword, terms) for keyword in citation.keywords],
+        waiting=len(queue.record_ids),
+        stopping=queue.stopping,
+        explored=view.record.id in queue.explored,
+        order=queue.order,
+        orders=list(Order),
+        shortcuts=current_user().keyboard_shortcuts,
+    )
+
+
+@blueprint.route("/<stage>/records/<int:record_id>/vote", methods=["POST"])
+@login_required
+def vote(review_id: int, stage: str, record_id: int) -> Response:
+    at = _stage(stage)
+    try:
+        decision = Decision(request.form.get("decision", ""))
+    except ValueError:
+        abort(400)
+    with transaction() as tx:
+        screening_service.cast_vote(
+            tx,
+            review_id,
+            record_id,
+            decision,
+            stage=at,
+            reason=request.form.get("reason", "") if decision is Decision.EXCLUDE else "",
+            note=request.form.get("note", ""),
+            tags=tuple(t.strip() for t in request.form.get("tags", "").split(",") if t.strip()),
+        )
+    return redirect(url_for("screening.next_record", review_id=review_id, stage=at.value), 303)
