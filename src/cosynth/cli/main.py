@@ -9,7 +9,17 @@ from typing import Any
 import click
 
 from cosynth import __version__
-from cosynth.cli import dedup, demo, fulltext, imports, records, reviews, screen, simulate
+from cosynth.cli import (
+    accounts,
+    dedup,
+    demo,
+    fulltext,
+    imports,
+    records,
+    reviews,
+    screen,
+    simulate,
+)
 from cosynth.cli.context import Context, default_actor
 from cosynth.cli.output import error
 from cosynth.errors import CosynthError
@@ -107,6 +117,10 @@ cli.add_command(screen.screen)
 cli.add_command(fulltext.fulltext)
 cli.add_command(demo.demo)
 cli.add_command(simulate.simulate)
+cli.add_command(accounts.user)
+cli.add_command(accounts.invite)
+cli.add_command(accounts.invitations)
+cli.add_command(accounts.token)
 
 
 def main() -> None:
