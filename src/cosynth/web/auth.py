@@ -16,6 +16,7 @@ from flask import Blueprint, Flask, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from cosynth.domain.accounts import User
 from cosynth.errors import CosynthError
 from cosynth.services import accounts
 from cosynth.web.context import anonymous_transaction, transaction
@@ -68,11 +69,16 @@ def login() -> str | Response | tuple[str, int]:
     except CosynthError as exc:
         flash(str(exc), "error")
         return render_template("auth/login.html", username=username), 401
+    sign_in(user)
+    return redirect(_safe_next(request.args.get("next")), 303)
+
+
+def sign_in(user: User) -> None:
+    """Start a fresh session for `user` (a new session, so an old one cannot be fixated)."""
     session.clear()
     session.permanent = True
     session["user"] = user.username
     session["since"] = user.password_changed_at.isoformat()
-    return redirect(_safe_next(request.args.get("next")), 303)
 
 
 def _safe_next(target: str | None) -> str:
