@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import argon2
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -17,6 +19,14 @@ from tests.conftest import Team
 
 PASSWORD = "a long enough passphrase"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2's cheapest parameters: the tests check the flow, not the hash's cost."""
+    monkeypatch.setattr(
+        accounts, "_hasher", PasswordHasher.from_parameters(argon2.profiles.CHEAPEST)
+    )
 
 
 @pytest.fixture

@@ -42,3 +42,12 @@ def test_it_keeps_mallory_out_of_the_review(visit, team: Team) -> None:
     page = mallory.get(f"/reviews/{team.review_id}")
     assert page.status_code == 403
     assert "Co-production" not in page.get_data(as_text=True)
+
+
+def test_it_slows_down_guessing_with_429_and_retry_after(visit) -> None:
+    nobody = visit(None)
+    for _ in range(5):
+        nobody.post("/login", {"username": "bob", "password": "wrong guess here"})
+    slowed = nobody.post("/login", {"username": "bob", "password": PASSWORD})
+    assert slowed.status_code == 429
+    assert int(slowed.headers["Retry-After"]) > 0

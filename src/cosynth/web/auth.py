@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from cosynth.domain.accounts import User
-from cosynth.errors import CosynthError
+from cosynth.errors import CosynthError, ThrottledError
 from cosynth.services import accounts
 from cosynth.web.context import anonymous_transaction, transaction
 
@@ -54,7 +54,7 @@ def login_required(view: View) -> View:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-def login() -> str | Response | tuple[str, int]:
+def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     if request.method == "GET":
         return render_template("auth/login.html", username="")
     username = request.form.get("username", "").strip()
@@ -66,6 +66,10 @@ def login() -> str | Response | tuple[str, int]:
                 request.form.get("password", ""),
                 remote_addr=request.remote_addr or "",
             )
+    except ThrottledError as exc:
+        flash(str(exc), "error")
+        page = render_template("auth/login.html", username=username)
+        return page, 429, {"Retry-After": str(exc.retry_after)}
     except CosynthError as exc:
         flash(str(exc), "error")
         return render_template("auth/login.html", username=username), 401
