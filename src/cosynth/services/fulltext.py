@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from cosynth.domain.roles import Permission
+from cosynth.domain.review import Record
+from cosynth.domain.roles import Permission, Role, may
 from cosynth.domain.screening.outcomes import Status
 from cosynth.domain.screening.reports import NotRetrieved, Report, ReportPage
-from cosynth.domain.screening.stages import Stage
+from cosynth.domain.screening.stages import Assignment, Stage
 from cosynth.errors import InputError, NotFoundError
 from cosynth.formats.fulltext import read_pdf
+from cosynth.services.screening import needs_vote_from
 from cosynth.services.screening_state import StageState, load_stage
 from cosynth.services.workspace import Tx
 from cosynth.store import dedup as dedup_store
@@ -33,6 +35,27 @@ class RetrievalSummary:
     excluded: int
     excluded_by_reason: tuple[tuple[str, int], ...]
     included: int
+
+
+@dataclass(frozen=True, slots=True)
+class FullTextEntry:
+    """One record at the full-text stage, as the person asking may see it.
+
+    `status` is safe to show under blinding: it stays "awaiting votes" until
+    every vote is in, so it never tells which way a vote went. `asked_of_me`
+    is True when the person is one of those who screen the record (or, for an
+    adviser, was assigned it for advice); `waiting_for_me` when they have not
+    voted (or advised) on it yet.
+    """
+
+    record: Record
+    reports: tuple[Report, ...]
+    not_retrieved: NotRetrieved | None
+    status: Status
+    votes_in: int
+    votes_required: int
+    asked_of_me: bool
+    waiting_for_me: bool
 
 
 def attach_report(tx: Tx, review_id: int, record_id: int, filename: str, data: bytes) -> Report:
@@ -125,6 +148,11 @@ def reports_for(tx: Tx, review_id: int, record_id: int) -> list[Report]:
     return fulltext_store.reports_of(tx.session, review_id, [_unit(tx, review_id, record_id)])
 
 
+def get_report(tx: Tx, review_id: int, report_id: int) -> Report:
+    tx.require(review_id, Permission.VIEW)
+    return _report(tx, review_id, report_id)
+
+
 def report_pages(tx: Tx, review_id: int, report_id: int) -> list[ReportPage]:
     """The report's text, page by page, numbered and labelled as printed (for quotes)."""
     tx.require(review_id, Permission.VIEW)
@@ -159,6 +187,63 @@ def retrieval_summary(tx: Tx, review_id: int) -> RetrievalSummary:
     missing = set(fulltext_store.not_retrieved(tx.session, review_id)) & state.unit_set
     attached = {report.record_id for report in fulltext_store.reports_of(tx.session, review_id)}
     return _summary(state, missing, attached)
+
+
+def full_text_records(tx: Tx, review_id: int) -> list[FullTextEntry]:
+    """Every record at the full-text stage, with its reports and retrieval state."""
+    role = tx.require(review_id, Permission.VIEW)
+    state = load_stage(tx, review_id, Stage.FULL_TEXT)
+    return _entries(tx, review_id, role, state, list(state.units))
+
+
+def full_text_record(tx: Tx, review_id: int, record_id: int) -> FullTextEntry:
+    """One record at the full-text stage (an error if it has not reached that stage)."""
+    role = tx.require(review_id, Permission.VIEW)
+    unit = _unit(tx, review_id, record_id)
+    state = load_stage(tx, review_id, Stage.FULL_TEXT)
+    if not state.in_stage(unit):
+        raise InputError(
+            f"Record {unit} is not in the full text stage: only records included at title "
+            "and abstract screening have their full texts read."
+        )
+    return _entries(tx, review_id, role, state, [unit])[0]
+
+
+def _entries(
+    tx: Tx, review_id: int, role: Role, state: StageState, units: list[int]
+) -> list[FullTextEntry]:
+    reports: dict[int, list[Report]] = {}
+    for report in fulltext_store.reports_of(tx.session, review_id, units):
+        reports.setdefault(report.record_id, []).append(report)
+    missing = fulltext_store.not_retrieved(tx.session, review_id)
+    advice = not may(role, Permission.SCREEN)
+    takes_part = may(role, Permission.SCREEN) or may(role, Permission.ADVISE)
+    entries = []
+    for unit in units:
+        record = record_store.get_record(tx.session, review_id, unit)
+        assert record is not None
+        outcome = state.outcomes[unit]
+        asked = takes_part and _asked(state, unit, tx.actor, advice=advice)
+        entries.append(
+            FullTextEntry(
+                record=record,
+                reports=tuple(reports.get(unit, ())),
+                not_retrieved=missing.get(unit),
+                status=outcome.status,
+                votes_in=outcome.votes_in,
+                votes_required=outcome.votes_required,
+                asked_of_me=asked,
+                waiting_for_me=asked and needs_vote_from(state, unit, tx.actor, advice=advice),
+            )
+        )
+    return entries
+
+
+def _asked(state: StageState, unit: int, person: str, *, advice: bool) -> bool:
+    """Advisers give advice on what they are assigned; reviewers screen all, or their share."""
+    if advice or state.protocol.assignment is Assignment.ASSIGNED:
+        return person in state.assignments.get(unit, set())
+    return True
 
 
 def _summary(state: StageState, missing: set[int], attached: set[int]) -> RetrievalSummary:
