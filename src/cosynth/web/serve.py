@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from cosynth.web import WebSettings, create_app
+from cosynth.web.jobs import JobQueue, JobSettings, job_queue
 
 
 @click.command("serve")
@@ -38,15 +39,26 @@ def serve(  # noqa: PLR0917 - click passes options by keyword
     if workers > 1 and settings.database_url.startswith("sqlite"):
         raise click.UsageError("Several worker processes need PostgreSQL; SQLite serves one.")
     click.echo(f"cosynth is serving on http://{host}:{port}/ (Ctrl+C stops it)")
+    jobs = JobSettings.from_environment(settings.database_url)
+    if not jobs.embedded:
+        click.echo("Background jobs run in `cosynth worker` processes (COSYNTH_REDIS_URL is set).")
     if workers == 1:
         from waitress import serve as waitress_serve
 
-        waitress_serve(create_app(settings), host=host, port=port, threads=threads)
+        app = create_app(settings)
+        if jobs.embedded:
+            job_queue(app).start_embedded()
+        waitress_serve(app, host=host, port=port, threads=threads)
         return
-    _gunicorn(settings, f"{host}:{port}", workers, threads)
+    if jobs.embedded:
+        # Once, before the workers start: each then runs a job thread of its own.
+        queue = JobQueue(jobs)
+        queue.resume(interrupted=True)
+        queue.close()
+    _gunicorn(settings, f"{host}:{port}", workers, threads, jobs=jobs.embedded)
 
 
-def _gunicorn(settings: WebSettings, bind: str, workers: int, threads: int) -> None:
+def _gunicorn(settings: WebSettings, bind: str, workers: int, threads: int, *, jobs: bool) -> None:
     from gunicorn.app.base import BaseApplication
 
     class Application(BaseApplication):  # type: ignore[misc]
@@ -55,6 +67,9 @@ def _gunicorn(settings: WebSettings, bind: str, workers: int, threads: int) -> N
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            return create_app(settings)
+            app = create_app(settings)
+            if jobs:
+                job_queue(app).start_embedded(recover=False)
+            return app
 
     Application().run()

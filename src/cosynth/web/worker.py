@@ -1,0 +1,46 @@
+"""`cosynth worker`: a process that runs background jobs (imports, de-duplication, ranking).
+
+A team server on Redis (`COSYNTH_REDIS_URL`) runs one or more of these beside
+`cosynth serve`; on a laptop the worker thread inside `cosynth serve` does
+the same, and no separate worker is needed.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+import click
+
+from cosynth.services.workspace import database_url
+from cosynth.web.jobs import JobQueue, JobSettings
+
+
+@click.command("worker")
+@click.option("--threads", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Jobs run at once by this process.")  # fmt: skip
+@click.option("--recover", is_flag=True,
+              help="Also run again the jobs a stopped worker left running. "
+                   "Only when no other worker is running: theirs would run twice.")  # fmt: skip
+@click.pass_context
+def worker(ctx: click.Context, threads: int, recover: bool) -> None:
+    """Run background jobs until stopped (Ctrl+C finishes the running job first)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    settings = JobSettings.from_environment(database_url(getattr(ctx.obj, "db", None)))
+    queue = JobQueue(settings)
+    where = _without_password(settings.redis_url) or str(settings.huey_file)
+    click.echo(f"cosynth worker: jobs of {queue.workspace.url} from {where} (Ctrl+C stops it)")
+    # Jobs queued while no worker listened (the queue was down when they
+    # were asked for) are handed out again; a job already taken runs once.
+    queue.resume(interrupted=recover)
+    try:
+        queue.consumer(workers=threads).run()
+    finally:
+        queue.close()
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
