@@ -15,7 +15,16 @@ from flask_wtf.csrf import CSRFProtect
 from cosynth.services.workspace import open_workspace
 from cosynth.web import auth, errors
 from cosynth.web.settings import WebSettings
-from cosynth.web.views import conflicts, reviews, screening
+from cosynth.web.views import (
+    audit,
+    conflicts,
+    dedup,
+    imports,
+    invitations,
+    members,
+    reviews,
+    screening,
+)
 
 __all__ = ["WebSettings", "create_app"]
 
@@ -38,6 +47,16 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     Babel(app)
     auth.init_app(app)
     errors.init_app(app)
-    for blueprint in (auth.blueprint, reviews.blueprint, screening.blueprint, conflicts.blueprint):
+    for blueprint in (
+        auth.blueprint,
+        reviews.blueprint,
+        screening.blueprint,
+        conflicts.blueprint,
+        imports.blueprint,
+        dedup.blueprint,
+        members.blueprint,
+        invitations.blueprint,
+        audit.blueprint,
+    ):
         app.register_blueprint(blueprint)
     return app
