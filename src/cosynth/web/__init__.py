@@ -13,7 +13,7 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
 from cosynth.services.workspace import open_workspace
-from cosynth.web import auth, errors
+from cosynth.web import auth, errors, jobs
 from cosynth.web.settings import WebSettings
 from cosynth.web.views import (
     audit,
@@ -25,6 +25,7 @@ from cosynth.web.views import (
     reviews,
     screening,
 )
+from cosynth.web.views import jobs as job_pages
 
 __all__ = ["WebSettings", "create_app"]
 
@@ -47,6 +48,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     Babel(app)
     auth.init_app(app)
     errors.init_app(app)
+    jobs.init_app(app, settings)
     for blueprint in (
         auth.blueprint,
         reviews.blueprint,
@@ -57,6 +59,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         members.blueprint,
         invitations.blueprint,
         audit.blueprint,
+        job_pages.blueprint,
     ):
         app.register_blueprint(blueprint)
     return app
