@@ -165,3 +165,19 @@ def test_it_keeps_mallory_out(visit, workspace, team: Team) -> None:
     assert made.status_code == 403
     revoke = f"{members_url(team.review_id)}/invitations/{invitation.id}/revoke"
     assert mallory.post(revoke).status_code == 403
+
+
+def test_it_tells_bob_he_is_already_on_the_team(visit, team: Team) -> None:
+    link = invite(visit("alice"), team.review_id, "reviewer")
+    bob = visit("bob")
+    assert "Join as bob" in bob.get(link).get_data(as_text=True)
+    refused = bob.post(link, headers={"Referer": f"http://localhost{link}"})
+    assert refused.status_code == 303 and refused.headers["Location"] == link
+    page = bob.get(link).get_data(as_text=True)
+    assert "bob is already a member of this review" in page and "Join as bob" in page
+
+
+def test_it_links_the_team_page_from_the_dashboard(visit, team: Team) -> None:
+    page = visit("bob").get(f"/reviews/{team.review_id}").get_data(as_text=True)
+    for path in ("import", "duplicates", "members"):
+        assert f'href="/reviews/{team.review_id}/{path}"' in page
