@@ -228,6 +228,7 @@ def test_it_keeps_a_queued_job_through_a_restart(
         database_url=db_url, uploads=tmp_path / "uploads", huey_file=tmp_path / "cosynth.huey.db"
     )
     before = JobQueue(settings)
+    assert not settings.huey_file.exists()  # made when first needed, not by every app
     job_id = queue_import(workspace, team, settings.uploads, search_export())
     before.enqueue(job_id)
     before.close()  # the server stops before any worker took the job

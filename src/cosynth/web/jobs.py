@@ -86,14 +86,24 @@ def _beside_store(database_url: str) -> Path:
 class HueyBoard:
     """Running jobs' progress, kept in Huey's key-value store (SQLite file or Redis)."""
 
-    def __init__(self, huey: Any) -> None:
-        self.huey = huey
+    def __init__(self, queue: JobQueue) -> None:
+        self.queue = queue
+
+    @property
+    def huey(self) -> Any:
+        return self.queue.huey
 
     def post(self, job_id: int, progress: JobProgress) -> None:
         self.huey.put(self._key(job_id), (progress.done, progress.total, progress.message))
 
     def read(self, job_id: int) -> JobProgress | None:
-        found = self.huey.get(self._key(job_id), peek=True)
+        """The latest progress posted; None if none was, or the queue cannot be reached
+        (the page then shows what the jobs table says)."""
+        try:
+            found = self.huey.get(self._key(job_id), peek=True)
+        except Exception:
+            logger.exception("The progress of job %s could not be read", job_id)
+            return None
         if found is None:
             return None
         done, total, message = found
@@ -118,14 +128,24 @@ class JobQueue:
         self.settings = settings
         self._workspace = workspace
         self._owns_workspace = workspace is None
-        self.huey = _make_huey(settings)
-        self.board = HueyBoard(self.huey)
+        self._built: tuple[Any, Any] | None = None
+        self.board = HueyBoard(self)
 
-        @self.huey.task(name="run_job")  # type: ignore[untyped-decorator]
-        def run_job(job_id: int) -> None:
-            job_service.run_job(self.workspace, job_id, board=self.board)
+    @property
+    def huey(self) -> Any:
+        return self._build()[0]
 
-        self._task = run_job
+    def _build(self) -> tuple[Any, Any]:
+        """Huey and its task, made when first needed: an app that queues nothing makes no file."""
+        if self._built is None:
+            huey = _make_huey(self.settings)
+
+            @huey.task(name="run_job")  # type: ignore[untyped-decorator]
+            def run_job(job_id: int) -> None:
+                job_service.run_job(self.workspace, job_id, board=self.board)
+
+            self._built = (huey, run_job)
+        return self._built
 
     @property
     def workspace(self) -> Workspace:
@@ -137,7 +157,8 @@ class JobQueue:
         """Hand the job to a worker. A queue that cannot be reached leaves the job queued:
         the next worker to start picks it up (`resume`), so the request still succeeds."""
         try:
-            self._task(job_id)
+            _, task = self._build()
+            task(job_id)
         except Exception:
             logger.exception("Job %s is queued, but the job queue could not be told", job_id)
 
@@ -173,7 +194,8 @@ class JobQueue:
         return consumer
 
     def close(self) -> None:
-        self.huey.storage.close()
+        if self._built is not None:
+            self._built[0].storage.close()
         if self._owns_workspace and self._workspace is not None:
             self._workspace.close()
 
