@@ -7,6 +7,7 @@ process on Redis.
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
@@ -61,6 +62,36 @@ def test_it_runs_alices_dedup_and_shows_how_it_ended(visit, workspace, team: Tea
     assert "hx-trigger" not in page and "Refresh" not in page  # nothing left to wait for
     listed = alice.get(jobs_url(team)).get_data(as_text=True)
     assert "Finding duplicates" in listed and "Done" in listed
+
+
+def large_export(records: int = 5_000) -> bytes:
+    """A RIS export over 2 MB: too large to import while the browser waits."""
+    abstract = "Carers and staff co-produced the service with its users. " * 7
+    return "".join(
+        f"TY  - JOUR\nTI  - Co-producing integrated care, site {i}\nAU  - Author{i}, A.\n"
+        f"PY  - {2000 + i % 24}\nAB  - {abstract}\nJO  - Journal of Integrated Care\nER  - \n\n"
+        for i in range(records)
+    ).encode()
+
+
+def test_it_imports_a_large_upload_as_a_job(visit, workspace, team: Team) -> None:
+    data = large_export()
+    assert len(data) > job_service.LARGE_IMPORT_BYTES
+    alice = visit("alice")
+    alice.get(f"/reviews/{team.review_id}/import")
+    sent = alice.post(
+        f"/reviews/{team.review_id}/import",
+        {"files": [(io.BytesIO(data), "cinahl-2024.ris")], "database": "CINAHL"},
+    )
+    assert sent.status_code == 303
+    assert sent.headers["Location"].startswith(jobs_url(team) + "/")
+    page = alice.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "<h1>Importing cinahl-2024.ris</h1>" in page
+    assert "Imported 5,000 records from cinahl-2024.ris." in page
+    with workspace.transaction("alice") as tx:
+        (source,) = list_sources(tx, team.review_id)
+    assert source.database == "CINAHL" and source.records_imported == 5_000
+    assert f'href="/reviews/{team.review_id}/sources/{source.id}"' in page
 
 
 def test_it_shows_a_waiting_job_with_a_progress_bar_and_a_refresh_link(

@@ -28,10 +28,12 @@ from werkzeug.wrappers import Response
 from cosynth.domain.roles import Permission, may
 from cosynth.errors import InputError
 from cosynth.services import imports as import_service
+from cosynth.services import jobs as job_service
 from cosynth.services import records as record_service
 from cosynth.services import reviews as review_service
 from cosynth.web.auth import login_required
 from cosynth.web.context import transaction
+from cosynth.web.jobs import queue_import
 from cosynth.web.uploads import Upload, read_uploads
 
 blueprint = Blueprint("imports", __name__, url_prefix="/reviews/<int:review_id>")
@@ -86,14 +88,29 @@ def upload(review_id: int) -> Response:
     uploads = read_uploads(request.files.getlist("files"))
     if not uploads:
         raise InputError(_("Choose one or more export files to import."))
-    imported = []
+    imported: list[int] = []
+    queued: list[tuple[str, int]] = []
+    again = "again" in request.form
     for file in uploads:
         try:
-            imported.append(_import_one(review_id, file, details, again="again" in request.form))
+            if job_service.runs_as_job(len(file.data)):
+                # A large file is imported by a background job; its page shows the progress.
+                job = queue_import(
+                    review_id, file.display_name, file.data, again=again, **details.as_options()
+                )
+                queued.append((file.display_name, job.id))
+            else:
+                imported.append(_import_one(review_id, file, details, again=again))
         except InputError as exc:
             # The file's own problem, in the import service's words; the other files go on.
             flash(_("Not imported: %(problem)s", problem=str(exc)), "error")
     session[_JUST_IMPORTED] = {"review": review_id, "sources": imported}
+    if queued and not imported:
+        if len(queued) == 1:
+            return redirect(url_for("jobs.job", review_id=review_id, job_id=queued[0][1]), 303)
+        return redirect(url_for("jobs.index", review_id=review_id), 303)
+    for name, _job_id in queued:
+        flash(_("%(file)s is large: it is being imported in the background.", file=name), "status")
     return redirect(url_for("imports.index", review_id=review_id), 303)
 
 
