@@ -216,6 +216,7 @@ def test_it_answers_every_error_in_json(
     refused(as_("mallory").get(f"/reviews/{team.review_id}"), 403, "permission_denied", "mallory")
     refused(as_("pat").post(votes, {"decision": "include"}), 403, "permission_denied", "assigned")
     refused(bob.get("/no/such/thing"), 404, "not_found", "URL")
+    refused(bob.checked("GET", PREFIX, bob.client.get(PREFIX)), 404, "not_found", "URL")
     wrong_method = bob.post(f"/reviews/{team.review_id}", {})
     refused(wrong_method, 405, "method_not_allowed", "method")
     assert "GET" in wrong_method.headers["Allow"]

@@ -86,7 +86,8 @@ def _unrouted() -> Response | None:
     for every request and answers only those under the API's prefix.
     """
     failed = request.routing_exception
-    if isinstance(failed, HTTPException) and request.path.startswith(PREFIX + "/"):
+    under_api = request.path == PREFIX or request.path.startswith(PREFIX + "/")
+    if isinstance(failed, HTTPException) and under_api:
         return _answer(failed)
     return None
 
