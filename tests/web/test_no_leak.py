@@ -76,8 +76,8 @@ def _objects(data: object) -> list[dict[str, object]]:
     return []
 
 
-class Carol:
-    """carol's browser and her script: a session cookie and an API token, both hers."""
+class Member:
+    """A team member's browser and script: their session cookie and their API token."""
 
     def __init__(self, app: Flask, visit, workspace: Workspace, who: str = "carol") -> None:
         self.app = app
@@ -142,7 +142,7 @@ def test_it_shows_no_one_bobs_vote_before_they_have_voted(
     app: Flask, visit, workspace: Workspace, team: Team, bobs_record: int, who: str, db_url: str,
     tmp_path: Path,
 ) -> None:  # fmt: skip
-    them = Carol(app, visit, workspace, who)
+    them = Member(app, visit, workspace, who)
     with workspace.transaction(team.lead) as tx:
         source_id = record_service.list_sources(tx, team.review_id)[0].id
     ids = {"review_id": team.review_id, "record_id": bobs_record, "source_id": source_id,
@@ -161,7 +161,7 @@ def test_it_shows_carol_bobs_vote_once_she_has_voted(
     app: Flask, visit, workspace: Workspace, team: Team, bobs_record: int, db_url: str,
     tmp_path: Path,
 ) -> None:  # fmt: skip
-    carol = Carol(app, visit, workspace)
+    carol = Member(app, visit, workspace)
     vote(workspace, "carol", team, bobs_record, Decision.INCLUDE)  # disagreeing: a conflict
     for name, url in surfaces(team, bobs_record).items():
         if name in {"dashboard", "API progress", "API queue"}:
