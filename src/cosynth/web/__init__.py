@@ -16,9 +16,13 @@ from cosynth.services.workspace import open_workspace
 from cosynth.web import api, auth, errors, jobs
 from cosynth.web.settings import WebSettings
 from cosynth.web.views import (
+    account,
+    advice,
     audit,
     conflicts,
     dedup,
+    fulltext,
+    glossary,
     imports,
     invitations,
     members,
@@ -62,6 +66,10 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         invitations.blueprint,
         audit.blueprint,
         job_pages.blueprint,
+        fulltext.blueprint,
+        advice.blueprint,
+        account.blueprint,
+        glossary.blueprint,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -104,4 +104,9 @@ def vote(review_id: int, stage: str, record_id: int) -> Response:
             note=request.form.get("note", ""),
             tags=tuple(t.strip() for t in request.form.get("tags", "").split(",") if t.strip()),
         )
+    # The full-text page posts here too, and its people go back to it (a path on
+    # this site only: never a redirect elsewhere).
+    back = request.form.get("next", "")
+    if at is Stage.FULL_TEXT and back.startswith(f"/reviews/{review_id}/fulltext/"):
+        return redirect(back, 303)
     return redirect(url_for("screening.next_record", review_id=review_id, stage=at.value), 303)
