@@ -152,7 +152,9 @@ def test_it_exports_every_record_in_a_form_cosynth_reads_back(
 
 def test_it_builds_the_demo_review(tmp_path: Path) -> None:
     runner = CliRunner()
-    result = runner.invoke(cli, ["demo", "--out", str(tmp_path / "demo")], catch_exceptions=False)
+    result = runner.invoke(
+        cli, ["demo", "--out", str(tmp_path / "demo"), "--no-serve"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     assert "Demo review built" in result.output
     status = runner.invoke(
@@ -161,7 +163,7 @@ def test_it_builds_the_demo_review(tmp_path: Path) -> None:
     counted = json.loads(status.output)
     assert counted["members"] == 4
     assert counted["records"] == 4 + 4 + 3 + 3 + 5
-    again = runner.invoke(cli, ["demo", "--out", str(tmp_path / "demo")])
+    again = runner.invoke(cli, ["demo", "--out", str(tmp_path / "demo"), "--no-serve"])
     assert again.exit_code == 1
     assert "already exists" in again.output
 

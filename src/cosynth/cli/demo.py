@@ -1,4 +1,4 @@
-"""`cosynth demo`: build the demo review in a folder of its own."""
+"""`cosynth demo`: build the demo review in a folder of its own, then serve it on loopback."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import click
 
 from cosynth.cli.context import Context, pass_context
 from cosynth.cli.output import out
-from cosynth.errors import InputError
-from cosynth.services.demo import LEAD, build_demo_review
+from cosynth.errors import CosynthError, InputError
+from cosynth.services.demo import LEAD, DemoLogin, build_demo_review, create_demo_accounts
 from cosynth.services.reviews import review_status
 from cosynth.services.workspace import open_workspace
+
+# Loopback only, always: the demo passwords are printed and written in the README.
+DEMO_HOST = "127.0.0.1"
 
 
 @click.command()
@@ -23,9 +26,16 @@ from cosynth.services.workspace import open_workspace
     show_default=True,
     help="Folder for the demo database.",
 )
+@click.option(
+    "--serve/--no-serve",
+    default=True,
+    show_default=True,
+    help="Serve the web app on 127.0.0.1 once the demo is built.",
+)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @pass_context
-def demo(context: Context, folder: Path) -> None:
-    """Build the demo review (the paper's question, a team, sample exports) in --out."""
+def demo(context: Context, folder: Path, serve: bool, port: int) -> None:
+    """Build the demo review (the paper's question, a team, sample exports) in --out; serve it."""
     database = folder / "cosynth.db"
     if database.exists():
         raise InputError(
@@ -37,6 +47,7 @@ def demo(context: Context, folder: Path) -> None:
         with workspace.transaction(LEAD) as tx:
             review, reports = build_demo_review(tx)
             status = review_status(tx, review.id)
+        logins = create_demo_accounts(workspace)
     finally:
         workspace.close()
     out.print(f"[bold]Demo review built[/] in {database}")
@@ -47,6 +58,13 @@ def demo(context: Context, folder: Path) -> None:
             f" ({report.source.database}, {report.reader})"
         )
     out.print(f"  {status.records} records, {status.members} team members (alice leads).")
+    _print_command_line_tour(database)
+    _print_logins(logins, f"http://{DEMO_HOST}:{port}/")
+    if serve:
+        _serve(context, database, port)
+
+
+def _print_command_line_tour(database: Path) -> None:
     out.print("\nLook around (the team: alice leads; bob and carol review; pat advises).")
     out.print("From a clone, put cosynth on your path first: . .venv/bin/activate")
     db = f"--db {database}"
@@ -56,4 +74,26 @@ def demo(context: Context, folder: Path) -> None:
     out.print(f"  cosynth {db} --as alice sources")
     out.print(f"  cosynth {db} --as bob dedup")
     out.print(f"  cosynth {db} --as alice export records --format csv -o demo/records.csv")
-    del context
+
+
+def _print_logins(logins: list[DemoLogin], url: str) -> None:
+    out.print(f"\n[bold]The web app[/]: {url}")
+    out.print("Sign in as (two browsers side by side, or a private window, for two people):")
+    for login in logins:
+        out.print(f"  {login.username:<6} {login.role.value:<9} password: {login.password}")
+
+
+def _serve(context: Context, database: Path, port: int) -> None:
+    """Run `cosynth serve` on the demo database: the web app is a plugin the CLI never imports."""
+    click_context = click.get_current_context()
+    root = click_context.find_root()
+    assert isinstance(root.command, click.Group)
+    serve = root.command.get_command(root, "serve")
+    if serve is None:
+        raise CosynthError(
+            "The web app is not installed, so the demo cannot be served. "
+            "Reinstall cosynth (pip install -e .) and run the demo again."
+        )
+    context.db = str(database)
+    out.print("Plain http on loopback only, so the session cookies are sent without TLS.\n")
+    click_context.invoke(serve, host=DEMO_HOST, port=port, insecure_cookies=True)

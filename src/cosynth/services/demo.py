@@ -11,9 +11,10 @@ from importlib.resources import files
 
 from cosynth.domain.review import ImportReport, Review
 from cosynth.domain.roles import Role
+from cosynth.services import accounts
 from cosynth.services.imports import import_file
 from cosynth.services.reviews import add_member, create_review
-from cosynth.services.workspace import Tx
+from cosynth.services.workspace import Tx, Workspace
 
 # The review question and title of Conquer et al. 2024 (Int J Integr Care 24(1):17), Table 1.
 TITLE = "Transforming integrated care through co-production: a meta-ethnography"
@@ -29,6 +30,23 @@ TEAM: tuple[tuple[str, str, Role], ...] = (
     ("carol", "Carol (reviewer)", Role.REVIEWER),
     ("pat", "Pat (public adviser)", Role.ADVISER),
 )
+
+
+# Demo passwords, printed by `cosynth demo`: the demo serves on loopback only,
+# for one person trying the team's day in two browsers side by side.
+DEMO_PASSWORDS: dict[str, str] = {
+    "alice": "lead the review",
+    "bob": "screen with care",
+    "carol": "second pair of eyes",
+    "pat": "plain english please",
+}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: Role
 
 
 @dataclass(frozen=True)
@@ -65,3 +83,21 @@ def build_demo_review(tx: Tx) -> tuple[Review, list[ImportReport]]:
         for sample in SAMPLES
     ]
     return review, reports
+
+
+def create_demo_accounts(workspace: Workspace) -> list[DemoLogin]:
+    """Web accounts for the demo team, with the demo passwords; pat in adviser mode.
+
+    Adviser mode is a person's own setting (plain words, one question a page,
+    larger targets), so it is switched on as pat, in a transaction of pat's own.
+    """
+    roles = {LEAD: Role.LEAD, **{username: role for username, _name, role in TEAM}}
+    names = {LEAD: "Alice (lead)", **{username: name for username, name, _role in TEAM}}
+    with workspace.transaction(LEAD) as tx:
+        for username, password in DEMO_PASSWORDS.items():
+            accounts.create_user(tx, username, password, display_name=names[username])
+    advisers = [username for username, role in roles.items() if role is Role.ADVISER]
+    for adviser in advisers:
+        with workspace.transaction(adviser) as tx:
+            accounts.set_preferences(tx, adviser_mode=True)
+    return [DemoLogin(name, DEMO_PASSWORDS[name], roles[name]) for name in DEMO_PASSWORDS]
