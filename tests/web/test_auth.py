@@ -51,3 +51,20 @@ def test_it_slows_down_guessing_with_429_and_retry_after(visit) -> None:
     slowed = nobody.post("/login", {"username": "bob", "password": PASSWORD})
     assert slowed.status_code == 429
     assert int(slowed.headers["Retry-After"]) > 0
+
+
+def test_it_keeps_bob_on_the_form_when_his_current_password_is_wrong(visit) -> None:
+    bob = visit("bob")
+    bob.get("/account/password")
+    refused = bob.post(
+        "/account/password",
+        {
+            "current": "not my password",
+            "new": "another long passphrase",
+            "again": "another long passphrase",
+        },
+        headers={"Referer": "http://localhost/account/password"},
+    )
+    assert refused.status_code == 303 and refused.headers["Location"] == "/account/password"
+    page = bob.get("/account/password").get_data(as_text=True)
+    assert "That is not your current password." in page

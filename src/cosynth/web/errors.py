@@ -13,6 +13,7 @@ from cosynth.errors import (
     InputError,
     NotFoundError,
     PermissionDeniedError,
+    SignInError,
 )
 
 
@@ -27,7 +28,10 @@ def _cosynth_error(exc: CosynthError) -> tuple[str, int] | Response:
         return render_template("errors/error.html", message=str(exc)), 403
     if isinstance(exc, NotFoundError):
         return render_template("errors/error.html", message=str(exc)), 404
-    if isinstance(exc, InputError | ConcurrentChangeError) and request.method == "POST":
+    if (
+        isinstance(exc, InputError | ConcurrentChangeError | SignInError)
+        and request.method == "POST"
+    ):
         # Back to the form, with the reason; what was typed is kept by the form's page.
         flash(str(exc), "error")
         return redirect(_back(), 303)
