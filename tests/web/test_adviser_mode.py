@@ -150,10 +150,13 @@ def test_it_keeps_pat_from_advising_on_a_record_she_was_not_given(
     refused = pat.get(advice_url(team, record))
     assert refused.status_code == 403
     assert "The team has not asked you to read this full text." in refused.get_data(as_text=True)
-    pat.post(advice_url(team, record, "meets"), {"answer": "yes"})
-    sent = pat.post(advice_url(team, record, "send"))
-    assert sent.status_code == 403
-    assert "not assigned to pat" in sent.get_data(as_text=True)
+    for step in ("meets", "send"):  # each step asks first; nothing is kept for her
+        assert pat.post(advice_url(team, record, step), {"answer": "yes"}).status_code == 403
+    # The services refuse her too, by whichever page she posts from.
+    voted = pat.post(
+        f"/reviews/{team.review_id}/screen/full-text/records/{record}/vote", {"decision": "include"}
+    )
+    assert voted.status_code == 403 and "not assigned to pat" in voted.get_data(as_text=True)
     with workspace.transaction("pat") as tx:
         assert screening.vote_history(tx, team.review_id, record, stage=FT) == []
 

@@ -15,6 +15,9 @@ questions, and their answer is their vote.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -74,56 +77,48 @@ def read(review_id: int, record_id: int) -> str:
 @blueprint.route("/<int:record_id>/meets", methods=["GET", "POST"])
 @login_required
 def meets(review_id: int, record_id: int) -> str | Response:
+    step = _step(review_id, record_id)
     if request.method == "POST":
         answer = request.form.get("answer", "")
         if answer not in ANSWERS:
             abort(400)
         _save(review_id, record_id, meets=answer)
-        step = "advice.criterion" if answer == "no" else "advice.note"
-        return redirect(url_for(step, review_id=review_id, record_id=record_id), 303)
-    review, entry, protocol = _question_context(review_id, record_id)
-    return render_template(
-        "advice/meets.html",
-        review=review,
-        entry=entry,
-        protocol=protocol,
-        draft=_draft(review_id, record_id),
-    )
+        after = "advice.criterion" if answer == "no" else "advice.note"
+        return redirect(url_for(after, review_id=review_id, record_id=record_id), 303)
+    return render_template("advice/meets.html", **step.context(), protocol=step.protocol)
 
 
 @blueprint.route("/<int:record_id>/criterion", methods=["GET", "POST"])
 @login_required
 def criterion(review_id: int, record_id: int) -> str | Response:
-    draft = _draft(review_id, record_id)
-    if draft.get("meets") != "no":
-        return redirect(url_for("advice.meets", review_id=review_id, record_id=record_id), 303)
-    review, entry, protocol = _question_context(review_id, record_id)
-    if not protocol.reasons:  # the lead set no reasons: there is nothing to choose from
-        return redirect(url_for("advice.note", review_id=review_id, record_id=record_id), 303)
+    step = _step(review_id, record_id)
+    if step.draft.get("meets") != "no":
+        return _go(step, "advice.meets")
+    reasons = step.protocol.reasons
+    if not reasons:  # the lead set no reasons: there is nothing to choose from
+        return _go(step, "advice.note")
     if request.method == "POST":
-        chosen = protocol.reason_named(request.form.get("criterion", ""))
+        chosen = step.protocol.reason_named(request.form.get("criterion", ""))
         if chosen is None:
             raise InputError(
                 "Choose the criterion the study does not meet. If you are not sure which, "
                 'go back and answer "Not sure" instead.'
             )
         _save(review_id, record_id, criterion=chosen)
-        return redirect(url_for("advice.note", review_id=review_id, record_id=record_id), 303)
+        return _go(step, "advice.note")
     return render_template(
         "advice/criterion.html",
-        review=review,
-        entry=entry,
-        reasons=[(reason, plain_reason(reason)) for reason in protocol.reasons],
-        draft=draft,
+        **step.context(),
+        reasons=[(reason, plain_reason(reason)) for reason in reasons],
     )
 
 
 @blueprint.route("/<int:record_id>/note", methods=["GET", "POST"])
 @login_required
 def note(review_id: int, record_id: int) -> str | Response:
-    draft = _draft(review_id, record_id)
-    if draft.get("meets") not in ANSWERS:
-        return redirect(url_for("advice.meets", review_id=review_id, record_id=record_id), 303)
+    step = _step(review_id, record_id)
+    if step.draft.get("meets") not in ANSWERS:
+        return _go(step, "advice.meets")
     if request.method == "POST":
         text = request.form.get("note", "").strip()
         if len(text) > NOTE_MAX:
@@ -132,40 +127,32 @@ def note(review_id: int, record_id: int) -> str | Response:
                 "You can tell the team more at the next advisory group meeting."
             )
         _save(review_id, record_id, note=text)
-        return redirect(url_for("advice.check", review_id=review_id, record_id=record_id), 303)
-    review, entry, _protocol = _question_context(review_id, record_id)
-    return render_template(
-        "advice/note.html", review=review, entry=entry, draft=draft, note_max=NOTE_MAX
-    )
+        return _go(step, "advice.check")
+    return render_template("advice/note.html", **step.context(), note_max=NOTE_MAX)
 
 
 @blueprint.route("/<int:record_id>/check")
 @login_required
 def check(review_id: int, record_id: int) -> str | Response:
-    draft = _draft(review_id, record_id)
-    if draft.get("meets") not in ANSWERS:
-        return redirect(url_for("advice.meets", review_id=review_id, record_id=record_id), 303)
-    with transaction() as tx:
-        review = review_service.get_review(tx, review_id)
-        role = tx.require(review_id, Permission.VIEW)
-        entry = _asked(fulltext_service.full_text_record(tx, review_id, record_id))
+    step = _step(review_id, record_id)
+    if step.draft.get("meets") not in ANSWERS:
+        return _go(step, "advice.meets")
+    chosen = step.draft.get("criterion", "") if step.draft.get("meets") == "no" else ""
     return render_template(
         "advice/check.html",
-        review=review,
-        entry=entry,
-        draft=draft,
-        criterion=plain_reason(draft.get("criterion", "")) if draft.get("meets") == "no" else "",
-        advising=not may(role, Permission.SCREEN),
+        **step.context(),
+        criterion=plain_reason(chosen) if chosen else "",
+        advising=step.advising,
     )
 
 
 @blueprint.route("/<int:record_id>/send", methods=["POST"])
 @login_required
 def send(review_id: int, record_id: int) -> Response:
-    draft = _draft(review_id, record_id)
-    if draft.get("meets") not in ANSWERS:
-        return redirect(url_for("advice.meets", review_id=review_id, record_id=record_id), 303)
-    decision = ANSWERS[draft["meets"]]
+    step = _step(review_id, record_id)
+    if step.draft.get("meets") not in ANSWERS:
+        return _go(step, "advice.meets")
+    decision = ANSWERS[step.draft["meets"]]
     with transaction() as tx:
         screening_service.cast_vote(
             tx,
@@ -173,22 +160,48 @@ def send(review_id: int, record_id: int) -> Response:
             record_id,
             decision,
             stage=FT,
-            reason=draft.get("criterion", "") if decision is Decision.EXCLUDE else "",
-            note=draft.get("note", ""),
+            reason=step.draft.get("criterion", "") if decision is Decision.EXCLUDE else "",
+            note=step.draft.get("note", ""),
         )
     session.pop(_DRAFT, None)
     flash(_("Thank you. The team will see your answers when they decide."), "info")
     return redirect(url_for("advice.queue", review_id=review_id), 303)
 
 
-def _question_context(
-    review_id: int, record_id: int
-) -> tuple[Review, FullTextEntry, StageProtocol]:
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What every question page needs: the study, the stage's protocol and the answers so far."""
+
+    review: Review
+    entry: FullTextEntry
+    protocol: StageProtocol
+    advising: bool
+    draft: dict[str, str]
+
+    def context(self) -> dict[str, Any]:
+        return {"review": self.review, "entry": self.entry, "draft": self.draft}
+
+
+def _step(review_id: int, record_id: int) -> Step:
+    """The services' answer to "may this person answer about this full text?", asked first.
+
+    Every step asks, whatever the method: someone not on the team, or not asked
+    about this full text, is refused before anything is kept in their session.
+    """
     with transaction() as tx:
         review = review_service.get_review(tx, review_id)
+        role = tx.require(review_id, Permission.VIEW)
         entry = _asked(fulltext_service.full_text_record(tx, review_id, record_id))
         protocol = protocol_service.stage_protocol(tx, review_id, FT)
-    return review, entry, protocol
+    return Step(
+        review, entry, protocol, not may(role, Permission.SCREEN), _draft(review_id, record_id)
+    )
+
+
+def _go(step: Step, endpoint: str) -> Response:
+    return redirect(
+        url_for(endpoint, review_id=step.review.id, record_id=step.entry.record.id), 303
+    )
 
 
 def _asked(entry: FullTextEntry) -> FullTextEntry:
