@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cosynth.services import accounts
 from cosynth.web.glossary import TERMS
 
 
@@ -35,3 +36,12 @@ def test_it_explains_a_term_on_hover_and_on_keyboard_focus(app) -> None:
 
 def test_it_asks_people_to_sign_in_first(visit, app) -> None:
     assert visit(None).get("/glossary").status_code == 303
+
+
+def test_it_explains_the_dashboards_words_in_adviser_mode(visit, team, workspace) -> None:
+    dashboard = f"/reviews/{team.review_id}"
+    assert 'role="tooltip"' not in visit("pat").get(dashboard).get_data(as_text=True)
+    with workspace.transaction("pat") as tx:
+        accounts.set_preferences(tx, adviser_mode=True)
+    page = visit("pat").get(dashboard).get_data(as_text=True)
+    assert 'href="/glossary#kappa"' in page and 'href="/glossary#prisma"' in page
