@@ -1,6 +1,8 @@
-"""A search export the browser stories screen: titles and abstracts a reviewer could judge."""
+"""What the browser stories screen and read: a search export, and a study's full text."""
 
 from __future__ import annotations
+
+from fpdf import FPDF
 
 TOPICS = (
     "co-producing discharge planning with unpaid carers",
@@ -26,3 +28,13 @@ def search_export(n: int) -> bytes:
             "ER  - \n"
         )
     return "\n".join(chunks).encode()
+
+
+def study_pdf(*pages: str) -> bytes:
+    """A small PDF with text on each page, as a publisher's full text would have."""
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=11)
+    for text in pages or ("Background: integrated care in Scotland.", "Carers: we were heard."):
+        pdf.add_page()
+        pdf.multi_cell(0, 6, text)
+    return bytes(pdf.output())

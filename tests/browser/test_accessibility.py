@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import url_for
-from fpdf import FPDF
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 from werkzeug.exceptions import HTTPException
@@ -29,13 +26,13 @@ from cosynth.services import dedup as dedup_service
 from cosynth.services.imports import import_file
 from cosynth.services.records import list_records
 from cosynth.services.workspace import Workspace
+from tests.browser.axe_scan import assert_no_violations, violations
 from tests.browser.conftest import PASSWORD, SignIn, Site
-from tests.browser.searches import search_export
+from tests.browser.searches import search_export, study_pdf
 from tests.conftest import Team
 
 pytestmark = pytest.mark.browser
 
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 TA, FT = Stage.TITLE_ABSTRACT, Stage.FULL_TEXT
 # Enough for every kind of page each persona has, few enough to keep the suite quick.
 MOST_PAGES = 60
@@ -57,15 +54,6 @@ PY  - 2006
 JO  - Journal of Integrated Care
 ER  -
 """
-
-
-def study_pdf() -> bytes:
-    pdf = FPDF()
-    pdf.set_font("helvetica", size=11)
-    for text in ("Background: integrated care in Scotland.", "Carers said: we were listened to."):
-        pdf.add_page()
-        pdf.multi_cell(0, 6, text)
-    return bytes(pdf.output())
 
 
 @pytest.fixture
@@ -94,6 +82,8 @@ def review(site: Site, workspace: Workspace, team: Team) -> list[int]:
         screening.cast_vote(tx, rid, ids[5], Decision.UNSURE, stage=TA, note="setting unclear")
         fulltext.attach_report(tx, rid, ids[0], "carers.pdf", study_pdf())
         fulltext.mark_not_retrieved(tx, rid, ids[2], note="Not held by the library")
+    with workspace.transaction(team.lead) as tx:
+        screening_protocol.assign(tx, rid, FT, [ids[0]], [team.adviser])
     with workspace.transaction(team.adviser) as tx:
         accounts.set_preferences(tx, adviser_mode=True)
     return ids
@@ -141,11 +131,7 @@ class Crawl:
 
     def scan(self, label: str) -> None:
         self.scans += 1
-        result = Axe().run(
-            self.page,
-            options={"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]},
-        )
-        self.problems.extend(describe(self.who, label, v) for v in result.response["violations"])
+        self.problems.extend(violations(self.page, self.who, label))
 
     def links(self) -> list[str]:
         hrefs: list[str] = self.page.eval_on_selector_all(
@@ -168,25 +154,9 @@ class Crawl:
         return str(endpoint)
 
 
-def describe(who: str, page: str, violation: dict[str, Any]) -> str:
-    """One violation in words a person can act on: what, where, and how to fix it."""
-    lines = [
-        f"{who} on {page}: {violation['id']} ({violation.get('impact')}): {violation['help']}",
-        f"  {violation['helpUrl']}",
-    ]
-    for node in violation["nodes"][:5]:
-        lines.append(f"  at {' '.join(map(str, node['target']))}: {node['html'][:160]}")
-        summary = (node.get("failureSummary") or "").replace("\n", "\n      ")
-        lines.append(f"      {summary}")
-    return "\n".join(lines)
-
-
 def assert_accessible(crawls: list[Crawl]) -> None:
     problems = [problem for crawl in crawls for problem in crawl.problems]
-    scanned = sum(crawl.scans for crawl in crawls)
-    assert not problems, f"{len(problems)} axe violations on {scanned} pages:\n\n" + "\n\n".join(
-        problems
-    )
+    assert_no_violations(problems, sum(crawl.scans for crawl in crawls))
 
 
 def unreached(site: Site, crawls: list[Crawl], *, elsewhere: tuple[str, ...] = ()) -> list[str]:
