@@ -43,10 +43,27 @@ class Ranker(Protocol):
     def score(self, prepared: PreparedCorpus, labels: Mapping[int, bool]) -> Scores: ...
 
 
-def document_text(title: str, abstract: str, keywords: str = "") -> str:
-    """The one text a ranker sees for a record: title, abstract and keywords, in that order.
+# Between the fields of a document's text: a control character no field keeps
+# (`document_text` blanks it out), which tokenisers take for white space.
+FIELD_SEPARATOR = "\x1f"
 
-    Keywords (e.g. MeSH headings) are short and precise; where a file has
-    them they help the ranking, and an empty field costs nothing.
+
+def document_text(title: str, abstract: str, keywords: str = "") -> str:
+    """The one text a ranker sees for a record: title, abstract and keywords.
+
+    The fields are joined with `FIELD_SEPARATOR`, so a ranker that weighs the
+    title apart can split them (`document_fields`); to any other ranker the
+    text reads as the fields with spaces between. Keywords (e.g. MeSH
+    headings) are short and precise; an empty field costs nothing.
     """
-    return " ".join(part for part in (title, abstract, keywords) if part)
+    return FIELD_SEPARATOR.join(
+        (field or "").replace(FIELD_SEPARATOR, " ") for field in (title, abstract, keywords)
+    )
+
+
+def document_fields(text: str) -> tuple[str, str, str]:
+    """(title, abstract, keywords) of a `document_text`; plain text counts as an abstract."""
+    parts = text.split(FIELD_SEPARATOR)
+    if len(parts) != 3:
+        return "", text.replace(FIELD_SEPARATOR, " "), ""
+    return parts[0], parts[1], parts[2]

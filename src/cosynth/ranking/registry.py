@@ -11,7 +11,7 @@ from cosynth.ranking.base import Ranker
 RANKERS_GROUP = "cosynth.rankers"
 
 # The best ranker measured on the benchmark datasets (benchmarks/screening.py).
-DEFAULT_RANKER = "tfidf-svm"
+DEFAULT_RANKER = "title-svm"
 
 
 @cache
