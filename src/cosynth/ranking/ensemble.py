@@ -33,12 +33,12 @@ class RankAverageRanker:
     recipes: tuple[Recipe, ...] = ()
 
     def prepare(self, documents: Sequence[str]) -> PreparedCorpus:
-        matrices: dict[tuple[int, bool], csr_matrix] = {}
+        matrices: dict[tuple[int, bool, bool], csr_matrix] = {}
         for recipe in self.recipes:
-            key = (recipe.title_repeats, recipe.keywords)
+            key = _words_read(recipe)
             if key not in matrices:  # recipes that read the same words share features
                 matrices[key] = tfidf_words([recipe_text(d, recipe) for d in documents])
-        features = tuple(matrices[(r.title_repeats, r.keywords)] for r in self.recipes)
+        features = tuple(matrices[_words_read(recipe)] for recipe in self.recipes)
         return PreparedCorpus(self.name, len(documents), features)
 
     def score(self, prepared: PreparedCorpus, labels: Mapping[int, bool]) -> Scores:
@@ -49,3 +49,7 @@ class RankAverageRanker:
         for recipe, matrix in zip(self.recipes, features, strict=True):
             total += ranks(svm_scores(matrix, labels, recipe))
         return total / len(self.recipes)
+
+
+def _words_read(recipe: Recipe) -> tuple[int, bool, bool]:
+    return recipe.title_repeats, recipe.abstract, recipe.keywords

@@ -30,12 +30,19 @@ from cosynth.ranking.base import PreparedCorpus, Scores, document_fields
 Indices = npt.NDArray[np.intp]
 Targets = npt.NDArray[np.int8]
 
+# Past this many irrelevant labels, an SVM trains on a seeded random sample of
+# them (all relevant ones always), reweighted to the same total weight: a
+# fit's time grows with the training set, and the queue of a 100,000-record
+# review must re-rank in under 2 s. No benchmark review comes near it.
+MAX_IRRELEVANT_TRAINED = 4000
+
 
 @dataclass(frozen=True)
 class Recipe:
     """The choices of a TF-IDF + linear SVM ranker."""
 
     title_repeats: int = 1  # the title's words counted this many times (ASReview: 1)
+    abstract: bool = True  # read the abstract (a title-only model sets False)
     keywords: bool = False  # read the keywords field (ASReview: no)
     svm_c: float = 0.11
     ratio: float = 9.8  # included records' total weight / excluded records' total weight
@@ -58,7 +65,9 @@ def tfidf_words(documents: Sequence[str]) -> csr_matrix:
 def recipe_text(document: str, recipe: Recipe) -> str:
     """The words a recipe reads from a `document_text`: title (repeated), abstract, keywords."""
     title, abstract, keywords = document_fields(document)
-    parts = [title] * recipe.title_repeats + [abstract] + ([keywords] if recipe.keywords else [])
+    parts = [title] * recipe.title_repeats
+    parts += [abstract] if recipe.abstract else []
+    parts += [keywords] if recipe.keywords else []
     return " ".join(part for part in parts if part)
 
 
@@ -87,6 +96,18 @@ def with_presumed_irrelevant(
     )
 
 
+def capped(indices: Indices, targets: Targets, most: int) -> tuple[Indices, Targets]:
+    """All relevant labels and at most `most` irrelevant ones, drawn seeded by the count."""
+    irrelevant = np.flatnonzero(targets == 0)
+    if len(irrelevant) <= most:
+        return indices, targets
+    rng = np.random.default_rng(len(indices))
+    dropped = np.setdiff1d(irrelevant, rng.choice(irrelevant, size=most, replace=False))
+    keep = np.ones(len(indices), dtype=bool)
+    keep[dropped] = False
+    return indices[keep], targets[keep]
+
+
 def balanced_weights(targets: Targets, ratio: float) -> npt.NDArray[np.float64]:
     """Weights giving the included records, together, `ratio` times the excluded ones' weight.
 
@@ -106,9 +127,13 @@ def svm_scores(features: csr_matrix, labels: Mapping[int, bool], recipe: Recipe)
     indices, targets = with_presumed_irrelevant(
         indices, targets, features.shape[0], recipe.presumed_irrelevant
     )
+    indices, targets = capped(indices, targets, MAX_IRRELEVANT_TRAINED)
     model = LinearSVC(C=recipe.svm_c, loss="squared_hinge", random_state=0)
     model.fit(features[indices], targets, sample_weight=balanced_weights(targets, recipe.ratio))
-    return np.asarray(model.decision_function(features), dtype=np.float64)
+    # The decision value by hand: sklearn's decision_function first checks
+    # (and may copy) the whole matrix, which costs more than the product.
+    scores = features @ model.coef_.ravel() + model.intercept_[0]
+    return np.asarray(scores, dtype=np.float64)
 
 
 def features_of(prepared: PreparedCorpus, name: str) -> csr_matrix:
