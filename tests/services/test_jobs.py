@@ -11,6 +11,7 @@ from cosynth.domain.jobs import JobProgress, JobStatus
 from cosynth.domain.screening.stages import Stage
 from cosynth.domain.screening.votes import Decision
 from cosynth.errors import AlreadyImportedError, NotFoundError, PermissionDeniedError
+from cosynth.ranking.registry import DEFAULT_RANKER
 from cosynth.services import imports as import_service
 from cosynth.services import jobs as job_service
 from cosynth.services.records import list_records, list_sources
@@ -203,7 +204,7 @@ def test_it_ranks_carols_queue_in_a_job(workspace: Workspace, team: Team) -> Non
     assert done.result == {
         "stage": "title-abstract",
         "waiting": 4,
-        "ranker": "tfidf-svm",
+        "ranker": DEFAULT_RANKER,
         "note": "",
     }
 
