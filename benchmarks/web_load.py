@@ -41,6 +41,7 @@ import cProfile
 import http.client
 import io
 import json
+import logging
 import os
 import platform
 import pstats
@@ -246,6 +247,9 @@ def serve(url: str, port: int, workers: int) -> None:
     if workers == 1:
         from waitress import serve as waitress_serve
 
+        # Not a line per queued request ("Task queue depth is N"): the figures say it.
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
         waitress_serve(ServerTiming(create_app(settings)), host="127.0.0.1", port=port,
                        threads=THREADS, connection_limit=1000, _quiet=True)  # fmt: skip
         return
@@ -383,26 +387,29 @@ class Reviewer:
         """Next record, record page, vote; again and again until `until`."""
         next_url = f"/reviews/{self.review_id}/screen/{STAGE}"
         while time.monotonic() < until:
-            status, record_url, _page = self.request("next", "GET", next_url)
+            status, record_url, page = self.request("next", "GET", next_url)
             if status == 200:
                 return  # nothing is waiting: the done page
             if status != 303 or "/records/" not in record_url:
-                self.errors.append(f"next record: {status} {record_url}")
+                self.errors.append(f"next record: {status} {why(page)}")
                 continue
             status, _where, page = self.request("record", "GET", record_url)
             token, form = _CSRF.search(page), _VOTE_FORM.search(page)
             if status != 200 or not token or not form:
-                self.errors.append(f"record page {record_url}: {status}")
+                self.errors.append(f"record page {record_url}: {status} {why(page)}")
                 continue
             decision = self.rng.choices(("include", "exclude", "unsure"), (1, 8, 1))[0]
             vote = {"csrf_token": token.group(1), "decision": decision}
             if decision == "exclude":
                 vote["reason"] = REASON
-            status, where, _page = self.request("vote", "POST", form.group(1), vote, record_url)
-            if status == 303 and where.startswith(next_url):
+            status, where, page = self.request("vote", "POST", form.group(1), vote, record_url)
+            if status == 303 and where == next_url:
                 self.voted.append(int(record_url.rsplit("/", 1)[1]))
-            else:  # refused: back to the record with a message, or an error
-                self.errors.append(f"vote on {record_url}: {status} -> {where}")
+            elif status == 303:  # refused: back to the record, with the reason on it
+                _status, _where, page = self.request(None, "GET", where)
+                self.errors.append(f"vote on {record_url} refused: {flashed(page)}")
+            else:
+                self.errors.append(f"vote on {record_url}: {status} {why(page)}")
 
     def run(self, until: float) -> None:
         try:
@@ -412,6 +419,17 @@ class Reviewer:
         finally:
             if self.connection is not None:
                 self.connection.close()
+
+
+def why(page: str) -> str:
+    """The message of an error page (its first paragraph after the heading)."""
+    found = re.search(r"</h1>\s*<p>(.*?)</p>", page, re.DOTALL)
+    return " ".join(found.group(1).split())[:300] if found else page[:120]
+
+
+def flashed(page: str) -> str:
+    found = re.search(r'class="flash flash-error"[^>]*>(.*?)</p>', page, re.DOTALL)
+    return " ".join(found.group(1).split())[:300] if found else "(no message)"
 
 
 def phase(port: int, store: Store, order: str, seconds: float, seed: int) -> list[Reviewer]:
