@@ -297,7 +297,7 @@ class ResolutionRow(Base):
     decision: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text, default="")
     rationale: Mapped[str] = mapped_column(Text)
-    method: Mapped[str] = mapped_column(String(30))
+    method: Mapped[str] = mapped_column(String(60))
     resolved_by: Mapped[str] = mapped_column(String(200))
     resolved_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sequence: Mapped[int] = mapped_column(Integer)

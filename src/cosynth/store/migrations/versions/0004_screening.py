@@ -157,7 +157,7 @@ def upgrade() -> None:
         sa.Column("decision", sa.String(length=20), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("rationale", sa.Text(), nullable=False),
-        sa.Column("method", sa.String(length=30), nullable=False),
+        sa.Column("method", sa.String(length=60), nullable=False),
         sa.Column("resolved_by", sa.String(length=200), nullable=False),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
