@@ -21,6 +21,7 @@ from cosynth.domain.screening.stages import (
     ProtocolChange,
     Stage,
     StageProtocol,
+    protocol_fields,
 )
 from cosynth.domain.screening.votes import Decision, ResolutionMethod, Vote
 from cosynth.errors import InputError
@@ -457,22 +458,9 @@ def protocol(
                 tx, review.id, _STAGES[stage], change, amendment=amendment
             )
     if as_json:
-        click.echo(json.dumps(_protocol_json(found), indent=2))
+        click.echo(json.dumps(protocol_fields(found), indent=2))
         return
     _print_protocol(found)
-
-
-def _protocol_json(found: StageProtocol) -> dict[str, Any]:
-    return {
-        "stage": found.stage.value,
-        "version": found.version,
-        "reviewers_required": found.reviewers_required,
-        "blinded": found.blinded,
-        "assignment": found.assignment.value,
-        "criteria": [{"kind": c.kind.value, "text": c.text} for c in found.criteria],
-        "reasons": list(found.reasons),
-        "amendment": found.amendment,
-    }
 
 
 def _print_protocol(found: StageProtocol) -> None:

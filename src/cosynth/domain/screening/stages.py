@@ -117,3 +117,17 @@ class ProtocolChange:
             if (value := getattr(self, name)) is not None
         }
         return replace(protocol, **updates)
+
+
+def protocol_fields(protocol: StageProtocol) -> dict[str, object]:
+    """The protocol as plain values (for JSON on the command line and the API alike)."""
+    return {
+        "stage": protocol.stage.value,
+        "version": protocol.version,
+        "reviewers_required": protocol.reviewers_required,
+        "blinded": protocol.blinded,
+        "assignment": protocol.assignment.value,
+        "criteria": [{"kind": c.kind.value, "text": c.text} for c in protocol.criteria],
+        "reasons": list(protocol.reasons),
+        "amendment": protocol.amendment,
+    }

@@ -15,7 +15,7 @@ from cosynth.domain.citation import Citation
 from cosynth.domain.review import Record, Review, ReviewStatus
 from cosynth.domain.roles import Role
 from cosynth.domain.screening.outcomes import Outcome
-from cosynth.domain.screening.stages import StageProtocol
+from cosynth.domain.screening.stages import StageProtocol, protocol_fields
 from cosynth.domain.screening.votes import Resolution, Vote
 from cosynth.services.agreement import StageAgreement
 from cosynth.services.screening import Conflict, RecordScreening, StageProgress
@@ -168,16 +168,7 @@ def conflicts(stage: str, found: list[Conflict]) -> Json:
 
 
 def protocol(found: StageProtocol) -> Json:
-    return {
-        "stage": found.stage.value,
-        "version": found.version,
-        "reviewers_required": found.reviewers_required,
-        "blinded": found.blinded,
-        "assignment": found.assignment.value,
-        "criteria": [{"kind": c.kind.value, "text": c.text} for c in found.criteria],
-        "reasons": list(found.reasons),
-        "amendment": found.amendment,
-    }
+    return protocol_fields(found)
 
 
 def progress(found: StageProgress) -> Json:
