@@ -30,8 +30,10 @@ round trip on loopback is reported beside it. Afterwards every vote the
 clients saw accepted is looked up in the store: none may be missing and no
 person may have two current votes on one record.
 
-Results: `benchmarks/results/web_load.json`, and a profile of one record page
-in each order in `benchmarks/results/web_load_profile.txt`.
+Results: `benchmarks/results/web_load.json`, and a profile of the next-record
+redirect and the record page in each order (one request each, in-process, on
+the SQLite store) in `benchmarks/results/web_load_profile.txt`
+(`--profile-only` writes just that).
 """
 
 from __future__ import annotations
@@ -516,7 +518,7 @@ def vote_check(store: Store, phases: list[list[Reviewer]]) -> dict[str, Any]:
 
 
 def profile_pages(url: str, store: Store, orders: list[str]) -> str:
-    """cProfile of one record page (with its queue) per order, in-process: where the time goes."""
+    """cProfile of the next-record redirect and the record page per order, in-process, warm."""
     from cosynth.web import WebSettings, create_app
 
     app = create_app(WebSettings(database_url=url, secret_key="profile", secure_cookies=False))
@@ -524,21 +526,29 @@ def profile_pages(url: str, store: Store, orders: list[str]) -> str:
     client = app.test_client()
     client.post("/login", data={"username": store.reviewers[0], "password": PASSWORD})
     out = io.StringIO()
+    out.write(f"{len(store.reviewers)} reviewers in the review; cumulative time, top 40 calls\n\n")
     for order in orders:
-        first = client.get(f"/reviews/{store.review_id}/screen/{STAGE}?order={order}")
-        record = first.headers.get("Location", "")
-        for _ in range(2):  # the second call is the warm one (features cached)
-            profiler = cProfile.Profile()
-            started = time.perf_counter()
-            profiler.enable()
-            client.get(record)
-            profiler.disable()
-            spent = time.perf_counter() - started
-        out.write(f"=== GET {record} with order={order}: {spent * 1000:.0f} ms (warm) ===\n")
-        stats = pstats.Stats(profiler, stream=out)
-        stats.sort_stats("cumulative").print_stats(30)
+        next_url = f"/reviews/{store.review_id}/screen/{STAGE}"
+        record = client.get(f"{next_url}?order={order}").headers.get("Location", "")
+        for label, path in (("next record", next_url), ("record page", record)):
+            for _ in range(2):  # the second call is the warm one (features cached)
+                profiler = cProfile.Profile()
+                started = time.perf_counter()
+                profiler.enable()
+                client.get(path)
+                profiler.disable()
+                spent = time.perf_counter() - started
+            out.write(f"=== {label}: GET {path}, order={order}: {spent * 1000:.0f} ms ===\n")
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("cumulative").print_stats(40)
     app.extensions["cosynth.workspace"].close()
     return out.getvalue()
+
+
+def profile_only(ris: bytes, args: argparse.Namespace, folder: Path) -> None:
+    """Just the profile, on a fresh SQLite store with the SQLite run's team."""
+    store = populate(f"sqlite:///{folder / 'cosynth.db'}", ris, args.sqlite_reviewers)
+    (RESULTS / "web_load_profile.txt").write_text(profile_pages(store.url, store, args.orders))
 
 
 def log(message: str) -> None:
@@ -596,6 +606,7 @@ def main() -> None:
     parser.add_argument("--pg", default=os.environ.get(
         "COSYNTH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres"))  # fmt: skip
     parser.add_argument("--no-profile", dest="profile", action="store_false")
+    parser.add_argument("--profile-only", action="store_true", help="only write the profile")
     parser.add_argument("--out", type=Path, default=RESULTS / "web_load.json")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -612,6 +623,12 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     runs = []
     folder = Path(tempfile.mkdtemp(prefix="cosynth-load-"))
+    if args.profile_only:
+        try:
+            profile_only(ris, args, folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
     try:
         if "sqlite" in engines:
             url = f"sqlite:///{folder / 'cosynth.db'}"
