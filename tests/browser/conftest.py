@@ -76,6 +76,13 @@ class Site:
         return url.removeprefix(self.base)
 
 
+class _QuietHandler(WSGIRequestHandler):
+    """No line per request: pytest would print hundreds of them beside a failure."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
 @pytest.fixture
 def site(db_url: str, workspace: Workspace, team: Team) -> Iterator[Site]:
     """The team's accounts, and the app served by a threaded WSGI server of its own."""
@@ -95,13 +102,6 @@ def site(db_url: str, workspace: Workspace, team: Team) -> Iterator[Site]:
         thread.join(timeout=10)
         server.server_close()
         app.extensions["cosynth.workspace"].close()
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """No line per request: pytest would print hundreds of them beside a failure."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
 
 
 SignIn = Callable[[str], Page]
