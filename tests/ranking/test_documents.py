@@ -23,3 +23,17 @@ def test_it_blanks_a_separator_inside_a_field() -> None:
 
 def test_it_takes_plain_text_for_an_abstract() -> None:
     assert document_fields("just some words") == ("", "just some words", "")
+
+
+def test_it_ranks_a_stage_of_one_record_or_of_empty_records() -> None:
+    from cosynth.ranking.queue import rank_queue
+    from cosynth.ranking.registry import load_ranker
+
+    ranker = load_ranker()
+    for documents in (["Co-producing care with carers"], ["", "", ""]):
+        prepared = ranker.prepare(documents)
+        queue = rank_queue(prepared, {}, ranker=ranker)
+        assert sorted(queue.order) == list(range(len(documents)))
+    prepared = ranker.prepare(["", "", ""])
+    queue = rank_queue(prepared, {0: True, 1: False}, ranker=ranker)
+    assert queue.order == (2,)

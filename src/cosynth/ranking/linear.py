@@ -58,8 +58,19 @@ ELAS_U4 = Recipe()
 
 def tfidf_words(documents: Sequence[str]) -> csr_matrix:
     """Word 1- and 2-grams, sublinear tf, L2-normalised rows; fitted on the whole corpus."""
-    vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, max_df=0.95)
-    return csr_matrix(vectoriser.fit_transform(documents))
+    # max_df drops words in over 95% of records; in a handful of records that
+    # rule means nothing (and with one record it would drop every word).
+    max_df = 0.95 if len(documents) >= _MIN_FOR_MAX_DF else 1.0
+    vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, max_df=max_df)
+    try:
+        return csr_matrix(vectoriser.fit_transform(documents))
+    except ValueError:
+        # No words at all (every title and abstract empty): nothing to learn
+        # from, so every record scores the same and the queue keeps its order.
+        return csr_matrix((len(documents), 1))
+
+
+_MIN_FOR_MAX_DF = 20
 
 
 def recipe_text(document: str, recipe: Recipe) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from typing import TextIO
 
@@ -18,7 +19,7 @@ from cosynth.domain.screening.blinding import unblinded, visible_votes
 from cosynth.domain.screening.outcomes import Outcome, Status
 from cosynth.domain.screening.stages import Assignment, Stage, StageProtocol
 from cosynth.domain.screening.votes import Decision, Resolution, ResolutionMethod, Vote
-from cosynth.errors import InputError, NotFoundError, PermissionDeniedError
+from cosynth.errors import ConcurrentChangeError, InputError, NotFoundError, PermissionDeniedError
 from cosynth.services.screening_state import StageState, load_stage
 from cosynth.services.workspace import Tx
 from cosynth.store import fulltext as fulltext_store
@@ -120,10 +121,17 @@ def cast_vote(
     ):
         return mine
     if not calibration and not state.locked() and state.protocol.version == 0:
-        # Keep the protocol screening started under, so later amendments show against it.
-        screening_store.insert_protocol(
-            tx.session, review_id, replace(state.protocol, version=1), at=tx.now, actor=tx.actor
-        )
+        # Keep the protocol screening started under, so later amendments show
+        # against it. Reviewers casting a stage's first votes at the same moment
+        # all try; one row is kept, and the others carry on with their votes.
+        with suppress(ConcurrentChangeError):
+            screening_store.insert_protocol(
+                tx.session,
+                review_id,
+                replace(state.protocol, version=1),
+                at=tx.now,
+                actor=tx.actor,
+            )
     vote = screening_store.insert_vote(
         tx.session,
         review_id=review_id,

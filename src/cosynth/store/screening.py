@@ -23,6 +23,7 @@ from cosynth.errors import ConcurrentChangeError
 from cosynth.store.dedup import current_groups
 from cosynth.store.tables import (
     AssignmentRow,
+    Base,
     CalibrationRow,
     RecordRow,
     ResolutionRow,
@@ -73,18 +74,18 @@ def protocol_history(
 def insert_protocol(
     session: Session, review_id: int, protocol: StageProtocol, *, at: datetime, actor: str
 ) -> None:
-    session.add(
-        StageProtocolRow(
-            review_id=review_id,
-            stage=protocol.stage.value,
-            version=protocol.version,
-            settings=_settings_of(protocol),
-            at=at,
-            actor=actor,
-            amendment=protocol.amendment,
-        )
+    row = StageProtocolRow(
+        review_id=review_id,
+        stage=protocol.stage.value,
+        version=protocol.version,
+        settings=_settings_of(protocol),
+        at=at,
+        actor=actor,
+        amendment=protocol.amendment,
     )
-    _flush_or_concurrent(session, "The screening protocol was changed by someone else just now.")
+    _insert_or_concurrent(
+        session, row, "The screening protocol was changed by someone else just now."
+    )
 
 
 def _settings_of(protocol: StageProtocol) -> dict[str, Any]:
@@ -166,19 +167,32 @@ def insert_vote(
     advice: bool,
     calibration: bool,
 ) -> Vote:
-    """Append a vote as the reviewer's next on the record.
+    """Append a vote as the reviewer's next on the record; the same vote again adds nothing.
 
     Two sessions casting the same person's vote at once both claim the same
-    next sequence number; the unique constraint lets only one land.
+    next sequence number; the unique constraint lets only one land. The check
+    for a repeat is made here, at the moment of writing, so a repeat that
+    waited for the first to commit finds it and changes nothing.
     """
-    sequence = _next_sequence(
-        session,
-        VoteRow.sequence,
-        VoteRow.record_id == record_id,
-        VoteRow.stage == stage.value,
-        VoteRow.reviewer == reviewer,
-        VoteRow.calibration == calibration,
-    )
+    latest = session.scalars(
+        select(VoteRow)
+        .where(
+            VoteRow.record_id == record_id,
+            VoteRow.stage == stage.value,
+            VoteRow.reviewer == reviewer,
+            VoteRow.calibration == calibration,
+        )
+        .order_by(VoteRow.sequence.desc())
+        .limit(1)
+    ).first()
+    if latest is not None and (
+        latest.decision,
+        latest.reason,
+        latest.note,
+        tuple(latest.tags),
+    ) == (decision.value, reason, note, tags):
+        return _vote_of(latest)
+    sequence = latest.sequence + 1 if latest is not None else 1
     row = VoteRow(
         review_id=review_id,
         record_id=record_id,
@@ -193,9 +207,9 @@ def insert_vote(
         advice=advice,
         calibration=calibration,
     )
-    session.add(row)
-    _flush_or_concurrent(
+    _insert_or_concurrent(
         session,
+        row,
         f"{reviewer}'s vote on record {record_id} was being saved twice at once; "
         "one was kept and this one was not. Look at the record again.",
     )
@@ -269,9 +283,8 @@ def insert_resolution(
         resolved_at=at,
         sequence=sequence,
     )
-    session.add(row)
-    _flush_or_concurrent(
-        session, f"Record {record_id} was resolved by someone else at the same moment."
+    _insert_or_concurrent(
+        session, row, f"Record {record_id} was resolved by someone else at the same moment."
     )
     return _resolution_of(row)
 
@@ -383,10 +396,15 @@ def _next_sequence(
     return (session.scalar(select(func.max(column)).where(*where)) or 0) + 1
 
 
-def _flush_or_concurrent(session: Session, message: str) -> None:
-    """Flush inside a savepoint; a unique clash means a concurrent change, said plainly."""
+def _insert_or_concurrent(session: Session, row: Base, message: str) -> None:
+    """Insert `row` inside a savepoint; a unique clash means a concurrent change, said plainly.
+
+    The row is added inside the savepoint, so a clash takes it away again and
+    the rest of the transaction can go on without it.
+    """
     try:
         with session.begin_nested():
+            session.add(row)
             session.flush()
     except IntegrityError as exc:
         raise ConcurrentChangeError(message) from exc

@@ -45,8 +45,12 @@ def next_record(review_id: int, stage: str) -> str | Response:
     with transaction() as tx:
         review = review_service.get_review(tx, review_id)
         queue = screening_queue(tx, review_id, stage=at, order=order)
-        progress = screening_service.stage_progress(tx, review_id, stage=at)
-    if not queue.record_ids:
+        # The stage's counts are only for the "nothing waiting" page: counting
+        # every reviewer's share costs more than the redirect itself.
+        progress = (
+            None if queue.record_ids else screening_service.stage_progress(tx, review_id, stage=at)
+        )
+    if progress is not None:
         return render_template("screening/done.html", review=review, stage=at, progress=progress)
     return redirect(
         url_for(
