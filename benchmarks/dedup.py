@@ -58,7 +58,6 @@ import csv
 import json
 import math
 import os
-import platform
 import shutil
 import signal
 import subprocess
@@ -79,6 +78,7 @@ from dedup_scale import (
     shared_dedup_data,
     write_rows,
 )
+from provenance import git_source, machine
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -335,7 +335,7 @@ def split_by_search_set(source: Path, folder: Path) -> tuple[list[Path], Path | 
 
 
 def run_cosynth(cosynth: Path, source: Path, work: Path, timeout: float) -> ToolRun:
-    run = ToolRun(COSYNTH_TOOL, "ok", details={"source": cosynth_source()})
+    run = ToolRun(COSYNTH_TOOL, "ok", details={"source": git_source()})
     exported = work / "cosynth_records.csv"
     exported.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="cosynth-dedup-") as tmp:
@@ -539,42 +539,6 @@ def tool_entry(run: ToolRun, labelled: LabelledSet) -> dict[str, Any]:
 
 def _round(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
-
-
-def machine() -> dict[str, Any]:
-    memory = None
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        for line in meminfo.read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = round(int(line.split()[1]) / 2**20, 1)
-    cpu_model = None
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    return {
-        "cpu_count": os.cpu_count(),
-        "cpu_model": cpu_model,
-        "ram_gib": memory,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-
-
-def cosynth_source() -> dict[str, Any]:
-    """The commit of the cosynth under test, and whether its src/ differs from it."""
-    git = ["git", "-C", str(REPO)]
-    head = subprocess.run(
-        [*git, "rev-parse", "--short", "HEAD"], check=False, capture_output=True, text=True
-    )
-    status = subprocess.run(
-        [*git, "status", "--porcelain", "--", "src"], check=False, capture_output=True, text=True
-    )
-    return {"commit": head.stdout.strip() or "?", "src_changed_since": bool(status.stdout.strip())}
 
 
 def cosynth_version(cosynth: Path) -> str | None:
@@ -875,7 +839,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_cosynth:
         results["tools"][COSYNTH_TOOL] = {
             "version": cosynth_version(args.cosynth) or "?",
-            **cosynth_source(),
+            **git_source(),
         }
         if not cosynth_ready[0]:
             print(f"{NOT_AVAILABLE}: {cosynth_ready[1]}", flush=True)

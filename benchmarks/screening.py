@@ -36,11 +36,8 @@ import argparse
 import importlib.metadata
 import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +52,7 @@ from cosynth.ranking import (
     read_labelled_dataset,
     simulate,
 )
+from provenance import git_source, machine
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("COSYNTH_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -247,36 +245,6 @@ def markdown(report: dict[str, Any]) -> str:
     if report["notes"]:
         lines += ["", "Notes:", "", *[f"- {note}" for note in report["notes"]]]
     return "\n".join(lines) + "\n"
-
-
-def machine() -> dict[str, Any]:
-    cpu_model = None
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    return {
-        "cpu_count": os.cpu_count(),
-        "cpu_model": cpu_model,
-        "load_average": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-
-
-def git_source() -> dict[str, Any]:
-    """The commit under test, and whether src/ differs from it."""
-    git = ["git", "-C", str(REPO)]
-    head = subprocess.run(
-        [*git, "rev-parse", "--short", "HEAD"], check=False, capture_output=True, text=True
-    )
-    status = subprocess.run(
-        [*git, "status", "--porcelain", "--", "src"], check=False, capture_output=True, text=True
-    )
-    return {"commit": head.stdout.strip() or "?", "src_changed_since": bool(status.stdout.strip())}
 
 
 def _mean(values: list[float]) -> float | None:
