@@ -297,7 +297,11 @@ def _current_vote(
 def record_screening(tx: Tx, review_id: int, record_id: int, *, stage: Stage) -> RecordScreening:
     """A record at `stage` as the acting person may see it."""
     tx.require(review_id, Permission.VIEW)
-    state = load_stage(tx, review_id, stage)
+    return screening_view(tx, review_id, load_stage(tx, review_id, stage), record_id)
+
+
+def screening_view(tx: Tx, review_id: int, state: StageState, record_id: int) -> RecordScreening:
+    """`record_screening` from a stage already read (the caller has checked permission)."""
     unit = state.unit_of(record_id)
     record = record_store.get_record(tx.session, review_id, unit)
     if record is None:

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cosynth.domain.roles import Permission, may
+from cosynth.domain.roles import Permission, Role, may
 from cosynth.domain.screening.outcomes import counts_as_relevant
 from cosynth.domain.screening.stages import Stage
 from cosynth.domain.screening.votes import Decision
@@ -21,7 +21,7 @@ from cosynth.ranking.base import PreparedCorpus, Ranker, document_text
 from cosynth.ranking.queue import rank_queue
 from cosynth.ranking.registry import load_ranker
 from cosynth.ranking.stopping import StoppingStatistics, stopping_statistics
-from cosynth.services.screening import needs_vote_from
+from cosynth.services.screening import RecordScreening, needs_vote_from, screening_view
 from cosynth.services.screening_state import StageState, load_stage
 from cosynth.services.workspace import Tx
 from cosynth.store import records as record_store
@@ -63,14 +63,42 @@ def screening_queue(
 ) -> Queue:
     """The records waiting for the acting person's vote, in the order asked for."""
     role = tx.require(review_id, Permission.VIEW)
-    advice = not may(role, Permission.SCREEN)
-    if advice and not may(role, Permission.ADVISE):
+    if not may(role, Permission.SCREEN) and not may(role, Permission.ADVISE):
         return Queue(stage, order, ())
     if calibration:
         # Everyone meets the calibration sample in the same order: it measures
         # agreement on the criteria, and a ranking would only add noise.
         return Queue(stage, Order.FILE, tuple(_calibration_waiting(tx, review_id, stage)))
+    return _queue_from(tx, review_id, load_stage(tx, review_id, stage), role, order, seed=seed)
+
+
+def record_and_queue(
+    tx: Tx,
+    review_id: int,
+    record_id: int,
+    *,
+    stage: Stage,
+    order: Order = Order.RANKED,
+    seed: int = 0,
+) -> tuple[RecordScreening, Queue]:
+    """A record as the person may see it, and their queue, from one reading of the stage.
+
+    The screening page shows both; reading a big stage twice per page was
+    half its time.
+    """
+    role = tx.require(review_id, Permission.VIEW)
     state = load_stage(tx, review_id, stage)
+    view = screening_view(tx, review_id, state, record_id)
+    if not may(role, Permission.SCREEN) and not may(role, Permission.ADVISE):
+        return view, Queue(stage, order, ())
+    return view, _queue_from(tx, review_id, state, role, order, seed=seed)
+
+
+def _queue_from(
+    tx: Tx, review_id: int, state: StageState, role: Role, order: Order, *, seed: int
+) -> Queue:
+    stage = state.stage
+    advice = not may(role, Permission.SCREEN)
     waiting = [
         unit for unit in state.units if needs_vote_from(state, unit, tx.actor, advice=advice)
     ]

@@ -14,7 +14,7 @@ from cosynth.domain.screening.votes import Decision
 from cosynth.services import reviews as review_service
 from cosynth.services import screening as screening_service
 from cosynth.services import screening_protocol as protocol_service
-from cosynth.services.screening_queue import Order, screening_queue
+from cosynth.services.screening_queue import Order, record_and_queue, screening_queue
 from cosynth.web.auth import login_required
 from cosynth.web.context import current_user, transaction
 from cosynth.web.highlight import criteria_terms, highlight
@@ -66,9 +66,8 @@ def record(review_id: int, stage: str, record_id: int) -> str:
     at = _stage(stage)
     with transaction() as tx:
         review = review_service.get_review(tx, review_id)
-        view = screening_service.record_screening(tx, review_id, record_id, stage=at)
+        view, queue = record_and_queue(tx, review_id, record_id, stage=at, order=_order())
         protocol = protocol_service.stage_protocol(tx, review_id, at)
-        queue = screening_queue(tx, review_id, stage=at, order=_order())
     terms = criteria_terms(criterion.text for criterion in protocol.criteria)
     citation = view.record.citation
     return render_template(
