@@ -13,8 +13,6 @@ from cosynth.cli.output import out
 from cosynth.errors import ImportFileError
 from cosynth.services import fulltext as fulltext_service
 
-MAX_PDF_BYTES = 200 * 1024 * 1024
-
 
 def _context(ctx: click.Context) -> Context:
     found = ctx.find_object(Context)
@@ -33,8 +31,9 @@ def fulltext() -> None:
 @click.pass_context
 def attach(ctx: click.Context, record_id: int, pdf: Path) -> None:
     """Attach PDF to RECORD_ID as one of its reports."""
-    if pdf.stat().st_size > MAX_PDF_BYTES:
-        raise ImportFileError(pdf.name, "it is over 200 MB, too large for a full text")
+    if pdf.stat().st_size > fulltext_service.MAX_PDF_BYTES:
+        limit = fulltext_service.MAX_PDF_BYTES // 2**20
+        raise ImportFileError(pdf.name, f"it is over {limit} MB, too large for a full text")
     data = pdf.read_bytes()
     with _context(ctx).review_tx() as (tx, review):
         report = fulltext_service.attach_report(tx, review.id, record_id, pdf.name, data)

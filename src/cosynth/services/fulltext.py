@@ -15,13 +15,16 @@ from cosynth.domain.screening.outcomes import Status
 from cosynth.domain.screening.reports import NotRetrieved, Report, ReportPage
 from cosynth.domain.screening.stages import Assignment, Stage
 from cosynth.errors import InputError, NotFoundError
-from cosynth.formats.fulltext import read_pdf
+from cosynth.formats.fulltext import MAX_BYTES, read_pdf
 from cosynth.services.screening import needs_vote_from
 from cosynth.services.screening_state import StageState, load_stage
 from cosynth.services.workspace import Tx
 from cosynth.store import dedup as dedup_store
 from cosynth.store import fulltext as fulltext_store
 from cosynth.store import records as record_store
+
+# The largest PDF cosynth reads; interfaces refuse bigger files before reading them.
+MAX_PDF_BYTES = MAX_BYTES
 
 
 @dataclass(frozen=True, slots=True)

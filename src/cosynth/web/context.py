@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import cast
 
-from flask import current_app, g
+from flask import abort, current_app, g
 
 from cosynth.domain.accounts import User
+from cosynth.domain.screening.stages import Stage
 from cosynth.services.workspace import Tx, Workspace
 
 
@@ -33,3 +34,11 @@ def anonymous_transaction() -> Iterator[Tx]:
     """A unit of work before anyone has signed in (signing in, accepting an invitation)."""
     with workspace().transaction("(signing in)") as tx:
         yield tx
+
+
+def stage_or_404(value: str) -> Stage:
+    """The screening stage a URL names; any other word is a page that does not exist."""
+    try:
+        return Stage(value)
+    except ValueError:
+        abort(404)

@@ -7,28 +7,20 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from cosynth.domain.roles import Permission, may
-from cosynth.domain.screening.stages import Stage
 from cosynth.domain.screening.votes import Decision, ResolutionMethod
 from cosynth.services import reviews as review_service
 from cosynth.services import screening as screening_service
 from cosynth.services import screening_protocol as protocol_service
 from cosynth.web.auth import login_required
-from cosynth.web.context import transaction
+from cosynth.web.context import stage_or_404, transaction
 
 blueprint = Blueprint("conflicts", __name__, url_prefix="/reviews/<int:review_id>/conflicts")
-
-
-def _stage(value: str) -> Stage:
-    try:
-        return Stage(value)
-    except ValueError:
-        abort(404)
 
 
 @blueprint.route("/<stage>")
 @login_required
 def index(review_id: int, stage: str) -> str:
-    at = _stage(stage)
+    at = stage_or_404(stage)
     with transaction() as tx:
         review = review_service.get_review(tx, review_id)
         role = tx.require(review_id, Permission.VIEW)
@@ -48,7 +40,7 @@ def index(review_id: int, stage: str) -> str:
 @blueprint.route("/<stage>/<int:record_id>/resolve", methods=["POST"])
 @login_required
 def resolve(review_id: int, stage: str, record_id: int) -> Response:
-    at = _stage(stage)
+    at = stage_or_404(stage)
     try:
         decision = Decision(request.form.get("decision", ""))
         method = ResolutionMethod(request.form.get("method", ResolutionMethod.CONSENSUS.value))

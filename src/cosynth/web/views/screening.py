@@ -16,17 +16,10 @@ from cosynth.services import screening as screening_service
 from cosynth.services import screening_protocol as protocol_service
 from cosynth.services.screening_queue import Order, record_and_queue, screening_queue
 from cosynth.web.auth import login_required
-from cosynth.web.context import current_user, transaction
+from cosynth.web.context import current_user, stage_or_404, transaction
 from cosynth.web.highlight import criteria_terms, highlight
 
 blueprint = Blueprint("screening", __name__, url_prefix="/reviews/<int:review_id>/screen")
-
-
-def _stage(value: str) -> Stage:
-    try:
-        return Stage(value)
-    except ValueError:
-        abort(404)
 
 
 def _order() -> Order:
@@ -40,7 +33,7 @@ def _order() -> Order:
 @login_required
 def next_record(review_id: int, stage: str) -> str | Response:
     """Send the person to the next record waiting for their vote, in their chosen order."""
-    at = _stage(stage)
+    at = stage_or_404(stage)
     order = _order()
     with transaction() as tx:
         review = review_service.get_review(tx, review_id)
@@ -63,7 +56,7 @@ def next_record(review_id: int, stage: str) -> str | Response:
 @blueprint.route("/<stage>/records/<int:record_id>")
 @login_required
 def record(review_id: int, stage: str, record_id: int) -> str:
-    at = _stage(stage)
+    at = stage_or_404(stage)
     with transaction() as tx:
         review = review_service.get_review(tx, review_id)
         view, queue = record_and_queue(tx, review_id, record_id, stage=at, order=_order())
@@ -91,7 +84,7 @@ def record(review_id: int, stage: str, record_id: int) -> str:
 @blueprint.route("/<stage>/records/<int:record_id>/vote", methods=["POST"])
 @login_required
 def vote(review_id: int, stage: str, record_id: int) -> Response:
-    at = _stage(stage)
+    at = stage_or_404(stage)
     try:
         decision = Decision(request.form.get("decision", ""))
     except ValueError:
