@@ -74,3 +74,17 @@ def both_vote(
     for who, decision in (("bob", bob), ("carol", carol)):
         why = reason if decision is Decision.EXCLUDE else ""
         vote(workspace, who, team, record_id, decision, stage=stage, reason=why)
+
+
+def include_at_full_text(workspace: Workspace, team: Team, record_ids: list[int]) -> None:
+    """bob and carol include each record at title/abstract and at full text: a study."""
+    for record_id in record_ids:
+        both_vote(workspace, team, record_id, Decision.INCLUDE, Decision.INCLUDE)
+        both_vote(
+            workspace,
+            team,
+            record_id,
+            Decision.INCLUDE,
+            Decision.INCLUDE,
+            stage=Stage.FULL_TEXT,
+        )

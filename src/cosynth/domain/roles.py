@@ -29,6 +29,10 @@ class Permission(StrEnum):
     RESOLVE_CONFLICTS = "resolve screening conflicts"
     ATTACH_FULL_TEXT = "attach full texts"
     READ_AUDIT_LOG = "read the audit log"
+    APPRAISE = "appraise studies"
+    EXTRACT = "extract data from studies"
+    SCORE_COPRODUCTION = "score the extent of co-production"
+    COMMENT_ON_FORM = "comment on the extraction form"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -40,12 +44,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.DEDUPLICATE,
             Permission.SCREEN,
             Permission.ATTACH_FULL_TEXT,
+            Permission.APPRAISE,
+            Permission.EXTRACT,
+            Permission.SCORE_COPRODUCTION,
+            Permission.COMMENT_ON_FORM,
         }
     ),
     # Advisers' views inform decisions; they are recorded as advice, not votes
     # (the paper's full-text screening: advisory-group members examined two
     # studies each, then four authors decided in the light of their views).
-    Role.ADVISER: frozenset({Permission.VIEW, Permission.ADVISE}),
+    # The paper's advisers co-designed the extraction tool: they comment on and
+    # propose its fields, and are asked for advice, but do not appraise or score.
+    Role.ADVISER: frozenset({Permission.VIEW, Permission.ADVISE, Permission.COMMENT_ON_FORM}),
     Role.OBSERVER: frozenset({Permission.VIEW}),
 }
 
