@@ -71,3 +71,18 @@ class ThrottledError(CosynthError):
     def __init__(self, message: str, *, retry_after: int = 0) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class DataFileError(InputError):
+    """A data file (a co-production scale, an appraisal instrument, a worked example) is wrong.
+
+    Carries the file name and, where it applies, the 1-based line number, so
+    the person who wrote the file can go straight to the mistake.
+    """
+
+    def __init__(self, filename: str, problem: str, *, line: int | None = None) -> None:
+        where = f"{filename}, line {line}" if line is not None else filename
+        super().__init__(f"{where}: {problem}")
+        self.filename = filename
+        self.problem = problem
+        self.line = line
