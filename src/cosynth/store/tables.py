@@ -467,3 +467,51 @@ class JobRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class CoproductionScaleRow(Base):
+    """A review's own co-production scale: its TOML file kept whole. The latest per id holds."""
+
+    __tablename__ = "coproduction_scales"
+    __table_args__ = (Index("ix_coproduction_scales_review_scale", "review_id", "scale_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    scale_id: Mapped[str] = mapped_column(String(60))
+    filename: Mapped[str] = mapped_column(String(1000))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+
+
+class CoproductionSchemeRow(Base):
+    """One version of a review's co-production scoring scheme. The highest version holds."""
+
+    __tablename__ = "coproduction_schemes"
+    __table_args__ = (UniqueConstraint("review_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    amendment: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+
+
+class CoproductionRatingRow(Base):
+    """A rater's level for a study on one scale, or the consensus. Never edited: the latest holds."""
+
+    __tablename__ = "coproduction_ratings"
+    __table_args__ = (Index("ix_coproduction_ratings_review_record", "review_id", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    scale: Mapped[str] = mapped_column(String(60))
+    rank: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(200))
+    rater: Mapped[str] = mapped_column(String(200))
+    consensus: Mapped[bool] = mapped_column()
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
