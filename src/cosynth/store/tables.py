@@ -515,3 +515,132 @@ class CoproductionRatingRow(Base):
     consensus: Mapped[bool] = mapped_column()
     rationale: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ExtractionFormRow(Base):
+    """One saved version of a review's data-extraction form. Never edited: a change is a new one."""
+
+    __tablename__ = "extraction_forms"
+    __table_args__ = (UniqueConstraint("review_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    # The form as plain data (domain.extraction.form_to_data).
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class FormFeedbackRow(Base):
+    """An adviser's (or reviewer's) comment on a form field, or a proposed new or changed field."""
+
+    __tablename__ = "form_feedback"
+    __table_args__ = (Index("ix_form_feedback_review_id", "review_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    field_key: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text, default="")
+    # The proposed field as plain data; None for a comment.
+    proposed: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    form_version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+
+
+class FormFeedbackDecisionRow(Base):
+    """The lead's answer to a proposed field: accepted (into `form_version`) or declined."""
+
+    __tablename__ = "form_feedback_decisions"
+    __table_args__ = (UniqueConstraint("feedback_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("form_feedback.id", ondelete="CASCADE"))
+    accepted: Mapped[bool] = mapped_column()
+    reason: Mapped[str] = mapped_column(Text, default="")
+    form_version: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+
+
+class ExtractionValueRow(Base):
+    """One extractor's value for one field of one study. Their latest `sequence` is current."""
+
+    __tablename__ = "extraction_values"
+    __table_args__ = (
+        UniqueConstraint("record_id", "field_key", "extractor", "sequence"),
+        Index("ix_extraction_values_review_record", "review_id", "record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    field_key: Mapped[str] = mapped_column(String(100))
+    extractor: Mapped[str] = mapped_column(String(200))
+    value: Mapped[Any] = mapped_column(JSON)
+    # The form version the value was entered with, and validated against.
+    form_version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sequence: Mapped[int] = mapped_column(Integer)
+
+
+class ExtractionDoneRow(Base):
+    """An extractor marks a study's extraction done: the moment blinding can lift."""
+
+    __tablename__ = "extraction_done"
+    __table_args__ = (UniqueConstraint("record_id", "extractor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    extractor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ExtractionConsensusRow(Base):
+    """The lead's consensus value for a field of a study. The latest `sequence` holds."""
+
+    __tablename__ = "extraction_consensus"
+    __table_args__ = (
+        UniqueConstraint("record_id", "field_key", "sequence"),
+        Index("ix_extraction_consensus_review_record", "review_id", "record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    field_key: Mapped[str] = mapped_column(String(100))
+    value: Mapped[Any] = mapped_column(JSON)
+    form_version: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+    sequence: Mapped[int] = mapped_column(Integer)
+
+
+class QuoteRow(Base):
+    """A direct quotation from a study, with its page; checked against the PDF where one is held."""
+
+    __tablename__ = "quotes"
+    __table_args__ = (Index("ix_quotes_review_record", "review_id", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    page_label: Mapped[str] = mapped_column(String(50), default="")
+    page_number: Mapped[int | None] = mapped_column(Integer)
+    # Where the quote lies in the report's page text: characters from `start`
+    # on page `page_number` to `end` on page `end_page` (the next page when
+    # the quote runs over a page break). None when not checked against a PDF.
+    start: Mapped[int | None] = mapped_column(Integer)
+    end_page: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
