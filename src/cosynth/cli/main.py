@@ -17,6 +17,7 @@ from cosynth.cli import (
     imports,
     records,
     reviews,
+    score,
     screen,
     simulate,
 )
@@ -114,6 +115,7 @@ cli.add_command(records.records)
 cli.add_command(records.export)
 cli.add_command(dedup.dedup)
 cli.add_command(screen.screen)
+cli.add_command(score.score)
 cli.add_command(fulltext.fulltext)
 cli.add_command(demo.demo)
 cli.add_command(simulate.simulate)
