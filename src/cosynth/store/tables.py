@@ -644,3 +644,98 @@ class QuoteRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(200))
+
+
+class AppraisalInstrumentRow(Base):
+    """A review's own appraisal instrument: its TOML file kept whole. The latest per id holds."""
+
+    __tablename__ = "appraisal_instruments"
+    __table_args__ = (Index("ix_appraisal_instruments_review", "review_id", "instrument_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    instrument_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str] = mapped_column(String(1000))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+
+
+class AppraisalProtocolRow(Base):
+    """One version of a review's appraisal protocol. The highest version is in force.
+
+    The chosen instrument's file is kept whole with it, so judgements are
+    always read against the instrument as it was chosen.
+    """
+
+    __tablename__ = "appraisal_protocols"
+    __table_args__ = (UniqueConstraint("review_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    instrument_filename: Mapped[str] = mapped_column(String(1000), default="")
+    instrument_text: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+    # Why the protocol changed after appraisal had started (a logged amendment).
+    amendment: Mapped[str] = mapped_column(Text, default="")
+
+
+class AppraisalJudgementRow(Base):
+    """An appraiser's answer to one item for one study. Their latest `sequence` is current."""
+
+    __tablename__ = "appraisal_judgements"
+    __table_args__ = (
+        # Named here: the conventional name would pass PostgreSQL's 63-character limit.
+        UniqueConstraint(
+            "record_id",
+            "appraiser",
+            "instrument_id",
+            "item_id",
+            "sequence",
+            name="uq_appraisal_judgements_sequence",
+        ),
+        Index("ix_appraisal_judgements_review_record", "review_id", "record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    appraiser: Mapped[str] = mapped_column(String(200))
+    instrument_id: Mapped[str] = mapped_column(String(100))
+    item_id: Mapped[str] = mapped_column(String(100))
+    answer: Mapped[str] = mapped_column(String(100), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sequence: Mapped[int] = mapped_column(Integer)
+
+
+class AppraisalConsensusRow(Base):
+    """The agreed answer to one item for one study, with its rationale. The latest holds."""
+
+    __tablename__ = "appraisal_consensus"
+    __table_args__ = (
+        UniqueConstraint(
+            "record_id",
+            "instrument_id",
+            "item_id",
+            "sequence",
+            name="uq_appraisal_consensus_sequence",
+        ),
+        Index("ix_appraisal_consensus_review_record", "review_id", "record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    instrument_id: Mapped[str] = mapped_column(String(100))
+    item_id: Mapped[str] = mapped_column(String(100))
+    answer: Mapped[str] = mapped_column(String(100))
+    rationale: Mapped[str] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(60))
+    agreed_by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sequence: Mapped[int] = mapped_column(Integer)
