@@ -134,7 +134,7 @@ def feedback(
     )
     if feedback_id is not None:
         query = query.where(FormFeedbackRow.id == feedback_id)
-    return [_feedback_of(row, decision) for row, decision in session.execute(query).tuples()]
+    return [_feedback_of(row, decision) for row, decision in session.execute(query)]
 
 
 def _feedback_of(row: FormFeedbackRow, decision: FormFeedbackDecisionRow | None) -> FormFeedback:

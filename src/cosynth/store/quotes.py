@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cosynth.domain.quotes import Location
+from cosynth.domain.quotes import Location, Quote, QuoteKind
 from cosynth.store.tables import QuoteRow
 
 
@@ -26,7 +26,7 @@ def insert_quote(
     note: str,
     at: datetime,
     actor: str,
-) -> QuoteRow:
+) -> Quote:
     row = QuoteRow(
         review_id=review_id,
         record_id=record_id,
@@ -44,19 +44,37 @@ def insert_quote(
     )
     session.add(row)
     session.flush()
-    return row
+    return _quote_of(row)
 
 
 def quotes_of(
     session: Session, review_id: int, record_ids: Iterable[int] | None = None
-) -> list[QuoteRow]:
+) -> list[Quote]:
+    """Quotes in the order added; their `study_label` is left for the caller to fill in."""
     query = select(QuoteRow).where(QuoteRow.review_id == review_id)
     if record_ids is not None:
         query = query.where(QuoteRow.record_id.in_(list(record_ids)))
-    return list(session.scalars(query.order_by(QuoteRow.id)))
+    return [_quote_of(row) for row in session.scalars(query.order_by(QuoteRow.id))]
 
 
-def location_of(row: QuoteRow) -> Location | None:
+def _quote_of(row: QuoteRow) -> Quote:
+    return Quote(
+        id=row.id,
+        record_id=row.record_id,
+        study_label="",
+        text=row.text,
+        kind=QuoteKind(row.kind),
+        page_label=row.page_label,
+        page_number=row.page_number,
+        report_id=row.report_id,
+        location=_location_of(row),
+        note=row.note,
+        added_by=row.actor,
+        added_at=row.at,
+    )
+
+
+def _location_of(row: QuoteRow) -> Location | None:
     """The quote's place in its report's text, when it was checked against the PDF."""
     if row.page_number is None or row.start is None or row.end is None or row.end_page is None:
         return None
