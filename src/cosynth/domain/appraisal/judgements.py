@@ -62,6 +62,21 @@ class Consensus:
     sequence: int
 
 
+@dataclass(frozen=True, slots=True)
+class ItemAnswer:
+    """An answer to record, as typed or read from an answers file (`line` names where).
+
+    `answer` is an answer id or label of the item's scale, or the words of a
+    free-text item.
+    """
+
+    item: str
+    answer: str
+    reason: str = ""
+    record_id: int | None = None
+    line: int | None = None
+
+
 def current_judgements(judgements: Iterable[Judgement]) -> dict[str, dict[str, Judgement]]:
     """Appraiser -> item id -> their latest judgement, appraisers in the order they started."""
     ordered = sorted(judgements, key=lambda j: (j.sequence, j.id))

@@ -31,7 +31,8 @@ class AppraisalProtocolChange:
     """What a lead asked to change; None leaves a setting as it is.
 
     Choosing another instrument starts from the rule its file suggests, then
-    applies whatever else was asked for.
+    applies whatever else was asked for; a new version of the same instrument
+    keeps the rule in force.
     """
 
     instrument: Instrument | None = None
@@ -47,8 +48,10 @@ class AppraisalProtocolChange:
         scoring = protocol.scoring
         instrument = protocol.instrument
         if self.instrument is not None and self.instrument != protocol.instrument:
+            # A new version of the same instrument keeps the review's rule.
+            if protocol.instrument is None or self.instrument.id != protocol.instrument.id:
+                scoring = suggested
             instrument = self.instrument
-            scoring = suggested
         updates = {
             name: value
             for name in ("rule", "threshold", "points", "critical")
