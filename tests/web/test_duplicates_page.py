@@ -126,3 +126,34 @@ def test_it_keeps_mallory_out(visit, workspace, team: Team, two_copies) -> None:
     assert mallory.post(f"{queue_url(team)}/groups/{pair.a.id}/undo").status_code == 403
     with workspace.transaction("bob") as tx:
         assert len(dedup_service.list_groups(tx, team.review_id)) == 1
+
+
+def test_it_tells_carol_plainly_that_bob_decided_the_pair_first(
+    visit, workspace, team: Team, two_copies
+) -> None:
+    with workspace.transaction("bob") as tx:
+        dedup_service.run_dedup(tx, team.review_id)
+    bob, carol = visit("bob"), visit("carol")
+    carols_page = carol.get(queue_url(team)).get_data(as_text=True)
+    a, b = re.findall(r'name="[ab]" value="(\d+)"', carols_page)
+    bob.get(queue_url(team))
+    bob.post(queue_url(team) + "/decide", {"a": a, "b": b, "decision": "merge"})
+    # carol's page still shows the pair; she keeps them apart, too late.
+    stale = carol.post(
+        queue_url(team) + "/decide",
+        {"a": a, "b": b, "decision": "distinct", "at": "0"},
+        headers={"Referer": f"http://localhost{queue_url(team)}"},
+    )
+    assert stale.status_code == 303 and stale.headers["Location"] == queue_url(team)
+    page = carol.get(stale.headers["Location"]).get_data(as_text=True)
+    assert f"Records {a} and {b} were already decided (merged as one work)" in page
+    assert "nothing was changed" in page and "No pairs are waiting" in page
+    with workspace.transaction("carol") as tx:
+        (group,) = dedup_service.list_groups(tx, team.review_id)
+    assert sorted(record.id for record in group.records) == sorted([int(a), int(b)])
+    # The same words the other way round: kept apart first, then merged from a stale page.
+    bob.post(f"{queue_url(team)}/groups/{a}/undo")
+    again = carol.post(queue_url(team) + "/decide", {"a": a, "b": b, "decision": "merge"})
+    assert again.status_code == 303
+    page = carol.get(queue_url(team)).get_data(as_text=True)
+    assert "already decided (kept apart as different works)" in page

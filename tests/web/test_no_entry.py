@@ -18,7 +18,7 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from cosynth.domain.roles import Role
-from cosynth.services import accounts, jobs, records
+from cosynth.services import accounts, jobs, records, reviews
 from cosynth.services.workspace import Workspace
 from cosynth.web.api import api as api_table
 from tests.conftest import Team
@@ -31,6 +31,9 @@ REVIEW_TITLE = "Co-production in integrated care"  # the team fixture's review
 PUBLIC = {"static", "auth.login", "invitations.accept", "invitations.take_up", "api.openapi"}
 
 SHUT_HTML = {303, 403, 404, 405}  # 303 only to the sign-in page
+# A form sent with no one signed in gets the "your session had ended" page: 401, with
+# only what the form itself carried (tests/web/test_session_ended.py).
+SHUT_FORM = {401, 403, 404, 405}
 SHUT_API = {401, 403, 404, 405}
 # What a form might carry: enough that a view reaches its service, which refuses.
 FORM = {
@@ -48,6 +51,25 @@ FORM = {
 }
 # Where two forms give one field different choices.
 FORM_FOR = {"dedup.decide": {"decision": "merge"}}
+# A form no view could accept: every choice wrong, every required field missing, no file.
+# Someone without the permission must hear that they may not, never what is wrong with it.
+BAD_FORM = {
+    "decision": "maybe",
+    "method": "coin toss",
+    "rationale": "",
+    "reason": "not a reason",
+    "role": "king",
+    "valid_days": "forever",
+    "stage": "nowhere",
+    "order": "best",
+    "answer": "perhaps",
+    "criterion": "",
+    "searched_on": "yesterday",
+    "a": "x",
+    "at": "x",
+}
+BAD_QUERY = "?limit=-1&offset=x&order=best&calibration=perhaps&page=x&at=x"
+BAD_BODY = {"decision": "maybe", "no such field": 1}
 _VARIABLE = re.compile(r"<(?:(\w+)(?:\([^>]*\))?:)?(\w+)>")
 
 
@@ -94,25 +116,33 @@ def url_of(rule: Rule, ids: dict[str, object]) -> str:
     return _VARIABLE.sub(filled, rule.rule)
 
 
-def request(client, rule: Rule, method: str, ids: dict[str, object], headers: dict[str, str]):
-    url = url_of(rule, ids)
+def request(
+    client, rule: Rule, method: str, ids: dict[str, object], headers: dict[str, str],
+    *, bad: bool = False,
+):  # fmt: skip
+    """Ask `rule` with `method`: a good form or body, or (`bad`) one nothing would accept."""
+    url = url_of(rule, ids) + (BAD_QUERY if bad else "")
     if method == "GET":
         return client.get(url, headers=headers)
     if rule.rule.startswith(PREFIX + "/"):
         operation = api_table.operations.get(rule.endpoint)
-        return client.open(url, method=method, json=_body_for(operation), headers=headers)
+        body = BAD_BODY if bad else _body_for(operation)
+        return client.open(url, method=method, json=body, headers=headers)
     # A fresh CSRF token for each form (signing out ends the session that held the last
     # one), so that the answer is about who is asking, not about CSRF.
-    form: dict[str, object] = {
-        "csrf_token": _csrf_token(client),
-        "a": ids["record_id"],
-        "b": ids["other_record_id"],
-        **FORM,
-        **FORM_FOR.get(rule.endpoint, {}),
-        # Files for the forms that upload them: a search export, a full-text report.
-        "files": (BytesIO(search_export()), "cinahl.ris"),
-        "pdf": (BytesIO(_pdf()), "report.pdf"),
-    }
+    form: dict[str, object] = {"csrf_token": _csrf_token(client)}
+    if bad:
+        form.update(BAD_FORM)
+    else:
+        form.update({
+            "a": ids["record_id"],
+            "b": ids["other_record_id"],
+            **FORM,
+            **FORM_FOR.get(rule.endpoint, {}),
+            # Files for the forms that upload them: a search export, a full-text report.
+            "files": (BytesIO(search_export()), "cinahl.ris"),
+            "pdf": (BytesIO(_pdf()), "report.pdf"),
+        })  # fmt: skip
     return client.open(url, method=method, data=form, headers=headers)
 
 
@@ -157,9 +187,9 @@ def test_it_shuts_every_route_to_someone_not_signed_in(app: Flask, ids) -> None:
         if rule.rule.startswith(PREFIX + "/"):
             shut = answer.status_code in SHUT_API
         else:
-            shut = answer.status_code in SHUT_HTML and (
-                answer.status_code != 303 or answer.headers["Location"].startswith("/login")
-            )
+            shut = answer.status_code in (SHUT_FORM | SHUT_HTML if method == "POST" else SHUT_HTML)
+            if answer.status_code == 303:
+                shut = answer.headers["Location"].startswith("/login")
         if not shut:
             problems.append(f"{where} {answer.headers.get('Location', '')}".rstrip())
     assert not problems, "\n".join(problems)
@@ -184,6 +214,50 @@ def test_it_refuses_mallory_each_adviser_question_outright(
     assert not let_in, "\n".join(found.words for found in let_in)
 
 
+# screening.vote reads the decision before asking the services (views/screening.py, which
+# another engineer is reworking now; see the test below). Every other route asks first.
+READS_FORM_FIRST = {"screening.vote"}
+
+
+def test_it_refuses_mallory_before_reading_a_bad_form(
+    app: Flask, workspace: Workspace, ids
+) -> None:
+    let_in, walked = mallory_walks(app, workspace, ids, bad=True, skip=READS_FORM_FIRST)
+    assert not let_in, "\n".join(found.words for found in let_in)
+    assert walked >= 25
+
+
+def test_it_refuses_an_observer_before_reading_a_bad_form(
+    app: Flask, workspace: Workspace, team: Team, ids
+) -> None:
+    """mallory, made an observer, may look but not act: no form tells her its rules."""
+    with workspace.transaction(team.lead) as tx:
+        reviews.add_member(tx, team.review_id, "mallory", Role.OBSERVER)
+    let_in, walked = mallory_walks(
+        app, workspace, ids, bad=True, methods={"POST"}, skip=READS_FORM_FIRST
+    )
+    assert not let_in, "\n".join(found.words for found in let_in)
+    assert walked >= 15
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="views/screening.py parses the decision (400) before cast_vote asks who votes; "
+    "left to the engineer reworking screening (issue 5 report)",
+)
+@pytest.mark.parametrize("role", [None, Role.OBSERVER])
+def test_it_refuses_a_vote_before_reading_its_decision(
+    app: Flask, workspace: Workspace, team: Team, ids, role: Role | None
+) -> None:
+    if role is not None:
+        with workspace.transaction(team.lead) as tx:
+            reviews.add_member(tx, team.review_id, "mallory", role)
+    let_in, _walked = mallory_walks(
+        app, workspace, ids, only=READS_FORM_FIRST, bad=True, methods={"POST"}
+    )
+    assert not let_in, "\n".join(found.words for found in let_in)
+
+
 class LetIn(NamedTuple):
     """An answer to mallory that was not a refusal (or that showed her a title)."""
 
@@ -194,9 +268,21 @@ class LetIn(NamedTuple):
 
 
 def mallory_walks(
-    app: Flask, workspace: Workspace, ids: dict[str, object], only: set[str] | None = None
+    app: Flask,
+    workspace: Workspace,
+    ids: dict[str, object],
+    only: set[str] | None = None,
+    *,
+    bad: bool = False,
+    methods: set[str] | None = None,
+    skip: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[list[LetIn], int]:
-    """mallory's walk (a cookie and a token, both hers): what let her in, and how far she went."""
+    """mallory's walk (a cookie and a token, both hers): what let her in, and how far she went.
+
+    `bad`: with a form, body and query that nothing would accept, so that an
+    answer of 400 (or a redirect back with the form's complaint) shows a view
+    that read her input before asking whether she may act.
+    """
     mallory = app.test_client()
     signed = mallory.post(
         "/login", data={"csrf_token": _csrf_token(mallory), "username": "mallory",
@@ -209,7 +295,11 @@ def mallory_walks(
     for rule, method in walk(app):
         if rule.endpoint == "auth.logout" or (only is not None and rule.endpoint not in only):
             continue  # signing out would end her walk early
-        answer = request(mallory, rule, method, ids, token)
+        if rule.endpoint in skip or (methods is not None and method not in methods):
+            continue
+        if bad and "review_id" not in rule.arguments:
+            continue  # her own account's forms: hers to get wrong
+        answer = request(mallory, rule, method, ids, token, bad=bad)
         location = answer.headers.get("Location", "")
         where = f"{method} {url_of(rule, ids)} ({rule.endpoint}) answered {answer.status_code}"
         if title := shows_the_review(answer):

@@ -161,13 +161,28 @@ def pairs_to_review(tx: Tx, review_id: int) -> list[PairToReview]:
 
 
 def decide_pair(
-    tx: Tx, review_id: int, a: int, b: int, *, duplicate: bool, note: str = ""
+    tx: Tx,
+    review_id: int,
+    a: int,
+    b: int,
+    *,
+    duplicate: bool,
+    note: str = "",
+    waiting: bool = False,
 ) -> DuplicateGroup | None:
-    """Record a person's decision on two records; a "same work" merges their groups now."""
+    """Record a person's decision on two records; a "same work" merges their groups now.
+
+    `waiting`: the pair was shown as one waiting for a person (the queue of
+    `pairs_to_review`). If someone has decided it since, or a group now holds
+    both records, the decision is refused in plain words and nothing changes:
+    two people working through the same queue must not undo each other.
+    """
     tx.require(review_id, Permission.DEDUPLICATE)
     if a == b:
         raise InputError("A record cannot be a duplicate of itself: choose two records.")
     first, second = _record(tx, review_id, a), _record(tx, review_id, b)
+    if waiting:
+        _refuse_if_settled(tx, review_id, a, b)
     dedup_store.insert_decisions(
         tx.session, review_id, [(a, b)], duplicate=duplicate, at=tx.now, actor=tx.actor, note=note
     )
@@ -192,6 +207,20 @@ def decide_pair(
         tx.session, review_id, [(members, evidence)], run_id=None, at=tx.now, actor=tx.actor
     )
     return _group(tx, review_id, group_id, members)
+
+
+def _refuse_if_settled(tx: Tx, review_id: int, a: int, b: int) -> None:
+    decided = dedup_store.latest_decisions(tx.session, review_id).get((min(a, b), max(a, b)))
+    if decided is None:
+        grouped = dedup_store.group_of_records(tx.session, review_id)
+        if a not in grouped or grouped.get(a) != grouped.get(b):
+            return
+        decided = True
+    outcome = "merged as one work" if decided else "kept apart as different works"
+    raise InputError(
+        f"Records {a} and {b} were already decided ({outcome}), perhaps by someone else "
+        "while this page was open; nothing was changed."
+    )
 
 
 def undo_group(tx: Tx, review_id: int, record_id: int) -> DuplicateGroup:

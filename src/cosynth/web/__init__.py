@@ -13,7 +13,7 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
 from cosynth.services.workspace import open_workspace
-from cosynth.web import api, auth, errors, jobs
+from cosynth.web import api, auth, errors, jobs, kept
 from cosynth.web.settings import WebSettings
 from cosynth.web.views import (
     account,
@@ -48,11 +48,13 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # a form left open over lunch still posts
     )
     app.extensions["cosynth.workspace"] = open_workspace(settings.database_url)
+    # Who is signed in is known before CSRF is checked, so a refused form's page can say.
+    auth.init_app(app)
     csrf = CSRFProtect(app)
     csrf.exempt(api.blueprint)  # token auth only, never cookies: no forged form can ride it
     Babel(app)
-    auth.init_app(app)
     errors.init_app(app)
+    kept.init_app(app)
     jobs.init_app(app, settings)
     for blueprint in (
         auth.blueprint,

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from cosynth.domain.accounts import User
 from cosynth.errors import CosynthError, ThrottledError
 from cosynth.services import accounts
+from cosynth.web import kept
 from cosynth.web.context import anonymous_transaction, transaction
 
 blueprint = Blueprint("auth", __name__)
@@ -47,6 +48,9 @@ def login_required(view: View) -> View:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if g.user is None:
+            if request.method == "POST":
+                # A form sent after the session ended: what was typed comes back (issue 5).
+                return kept.session_ended(401)
             return redirect(url_for("auth.login", next=request.full_path), 303)
         return view(*args, **kwargs)
 
@@ -58,6 +62,7 @@ def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]
     if request.method == "GET":
         return render_template("auth/login.html", username="")
     username = request.form.get("username", "").strip()
+    resuming = kept.ACTION in request.form  # signing in on the "your session had ended" page
     try:
         with anonymous_transaction() as tx:
             user = accounts.authenticate(
@@ -68,13 +73,33 @@ def login() -> str | Response | tuple[str, int] | tuple[str, int, dict[str, str]
             )
     except ThrottledError as exc:
         flash(str(exc), "error")
-        page = render_template("auth/login.html", username=username)
-        return page, 429, {"Retry-After": str(exc.retry_after)}
+        page = _resume(signed_in=False, status=429) if resuming else _login_page(username, 429)
+        return page[0], page[1], {"Retry-After": str(exc.retry_after)}
     except CosynthError as exc:
         flash(str(exc), "error")
-        return render_template("auth/login.html", username=username), 401
+        return _resume(signed_in=False, status=401) if resuming else _login_page(username, 401)
     sign_in(user)
+    if resuming:
+        return _resume(signed_in=True, status=200)
     return redirect(_safe_next(request.args.get("next")), 303)
+
+
+def _login_page(username: str, status: int) -> tuple[str, int]:
+    return render_template("auth/login.html", username=username), status
+
+
+def _resume(*, signed_in: bool, status: int) -> tuple[str, int]:
+    """The "your session had ended" page again, with the fields it carried through sign-in."""
+    form = request.form
+    return kept.render_page(
+        fields=kept.kept_fields(form, prefix=kept.PREFIX),
+        files=form.getlist(kept.FILES),
+        action=_safe_next(form.get(kept.ACTION)),
+        back=_safe_next(form.get(kept.BACK)),
+        signed_in=signed_in,
+        status=status,
+        username=request.form.get("username", "").strip(),
+    )
 
 
 def sign_in(user: User) -> None:

@@ -27,6 +27,7 @@ from cosynth.errors import (
     ThrottledError,
 )
 from cosynth.services import accounts
+from cosynth.web.api import intake  # noqa: F401  (registers its operations)
 from cosynth.web.api.views import PREFIX, api, blueprint
 from cosynth.web.context import anonymous_transaction
 

@@ -333,8 +333,180 @@ SCHEMAS: dict[str, Json] = {
     ),
 }
 
+# -- import, de-duplication and full text
+
+SOURCE: Json = obj(
+    "One imported file, and where its records came from (PRISMA-S).",
+    {
+        "id": INTEGER,
+        "filename": STRING,
+        "format": {**STRING, "description": "The reader that read it, e.g. ris."},
+        "database": STRING,
+        "platform": STRING,
+        "searched_on": nullable(DATE),
+        "sha256": STRING,
+        "size": {**COUNT, "description": "In bytes."},
+        "imported_at": DATETIME,
+        "imported_by": STRING,
+        "records_imported": COUNT,
+        "records_skipped": COUNT,
+    },
+)
+# A file sent as one part of a multipart/form-data body (OpenAPI 3.1, §4.8.14.3).
+FILE: Json = {"type": "string", "contentMediaType": "application/octet-stream"}
+PAIR_DECISIONS = ["merge", "not duplicates"]
+REPORT: Json = obj(
+    "A full text (PRISMA 2020: a report) attached to a record: its PDF, read page by page.",
+    {
+        "id": INTEGER,
+        "record_id": INTEGER,
+        "filename": STRING,
+        "sha256": STRING,
+        "size": {**COUNT, "description": "In bytes."},
+        "title": {**STRING, "description": "The PDF's own title, where it has one."},
+        "page_count": COUNT,
+        "has_text": {**BOOLEAN, "description": "False for a scan with no text layer."},
+        "warnings": STRINGS,
+        "added_at": DATETIME,
+        "added_by": STRING,
+    },
+)
+NOT_RETRIEVED: Json = obj(
+    "A record whose full text the team sought and could not obtain (PRISMA 2020).",
+    {"record_id": INTEGER, "note": STRING, "marked_at": DATETIME, "marked_by": STRING},
+)
+
+SCHEMAS.update(
+    {
+        "Source": SOURCE,
+        "SourceList": obj(
+            "The files imported into the review, in the order they were imported.",
+            {"sources": array(ref("Source"))},
+        ),
+        "ImportReport": obj(
+            "What one import did: records read, imported, and each one skipped with its reason.",
+            {
+                "source": ref("Source"),
+                "reader": STRING,
+                "records_read": COUNT,
+                "records_imported": COUNT,
+                "skipped": array(
+                    obj("A record the import could not use.", {"line": COUNT, "reason": STRING})
+                ),
+            },
+        ),
+        "ImportRequest": obj(
+            "A database export to import, and the search behind it (PRISMA-S items 1 and 3).",
+            {
+                "file": {**FILE, "description": "The export (RIS, MEDLINE, BibTeX, CSV ...)."},
+                "database": {**STRING, "description": "The database searched, e.g. CINAHL."},
+                "platform": {**STRING, "description": "The platform, e.g. EBSCOhost."},
+                "searched_on": {**DATE, "description": "The day the search was run."},
+                "again": {
+                    **BOOLEAN,
+                    "description": "Import a file whose exact bytes were imported before.",
+                },
+            },
+            optional=("database", "platform", "searched_on", "again"),
+        ),
+        "DuplicatePair": obj(
+            "Two records a person should compare, and why the machine could not decide.",
+            {"a": ref("Record"), "b": ref("Record"), "reason": STRING},
+        ),
+        "DuplicatePairList": obj(
+            "The pairs of the latest de-duplication run that are waiting for a person.",
+            {"pairs": array(ref("DuplicatePair"))},
+        ),
+        "DuplicateGroup": obj(
+            "Records that are one work; its id is its first record's id.",
+            {
+                "id": INTEGER,
+                "records": array(ref("Record")),
+                "evidence": {**STRINGS, "description": "Why each record joined, in words."},
+            },
+        ),
+        "DuplicateGroupList": obj(
+            "The current duplicate groups, by their first record.",
+            {"limit": COUNT, "offset": COUNT, "groups": array(ref("DuplicateGroup"))},
+        ),
+        "PairDecisionRequest": obj(
+            "A person's decision on a waiting pair; a pair someone has decided since is refused.",
+            {
+                "a": INTEGER,
+                "b": INTEGER,
+                "decision": one_of(PAIR_DECISIONS),
+                "note": STRING,
+            },
+            optional=("note",),
+        ),
+        "PairDecision": obj(
+            "The decision recorded; `group` is the group the two records are now in, if merged.",
+            {
+                "a": INTEGER,
+                "b": INTEGER,
+                "decision": one_of(PAIR_DECISIONS),
+                "group": nullable(ref("DuplicateGroup")),
+            },
+        ),
+        "Report": REPORT,
+        "NotRetrieved": NOT_RETRIEVED,
+        "AttachRequest": obj(
+            "A PDF to attach as one of the record's full texts.",
+            {"file": {"type": "string", "contentMediaType": "application/pdf"}},
+        ),
+        "NotRetrievedRequest": obj(
+            "What was tried to obtain the full text (e.g. library, author emailed).",
+            {"note": STRING},
+        ),
+        "FullTextEntry": obj(
+            "A record at the full-text stage as you may see it. `status` stays "
+            '"awaiting votes" until every vote is in, so it never tells which way a vote went.',
+            {
+                "record": ref("Record"),
+                "reports": array(ref("Report")),
+                "not_retrieved": nullable(ref("NotRetrieved")),
+                "status": one_of([status.value for status in Status]),
+                "votes_in": COUNT,
+                "votes_required": COUNT,
+                "asked_of_me": {
+                    **BOOLEAN,
+                    "description": "You screen this record (or were asked for advice on it).",
+                },
+                "waiting_for_me": BOOLEAN,
+            },
+        ),
+        "FullTextList": obj(
+            "The records at the full-text stage, and the PRISMA 2020 full-text counts.",
+            {
+                "entries": array(ref("FullTextEntry")),
+                "summary": obj(
+                    "The full-text boxes of the PRISMA 2020 flow.",
+                    {
+                        "sought": COUNT,
+                        "not_retrieved": COUNT,
+                        "with_report": COUNT,
+                        "assessed": COUNT,
+                        "excluded": COUNT,
+                        "excluded_by_reason": array(
+                            obj(
+                                "Full texts excluded for one reason.",
+                                {"reason": STRING, "records": COUNT},
+                            )
+                        ),
+                        "included": COUNT,
+                    },
+                ),
+            },
+        ),
+    }
+)
+
 PATH_PARAMETERS: dict[str, Json] = {
     "review_id": {"description": "The review's id.", "schema": {"type": "integer", "minimum": 1}},
     "record_id": {"description": "The record's id.", "schema": {"type": "integer", "minimum": 1}},
     "stage": {"description": "The screening stage.", "schema": STAGE},
+    "source_id": {
+        "description": "The imported file's id.",
+        "schema": {"type": "integer", "minimum": 1},
+    },
 }

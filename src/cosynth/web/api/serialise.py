@@ -12,12 +12,15 @@ from typing import Any
 
 from cosynth.domain.agreement import Agreement
 from cosynth.domain.citation import Citation
-from cosynth.domain.review import Record, Review, ReviewStatus
+from cosynth.domain.dedup.outcomes import DuplicateGroup, PairToReview
+from cosynth.domain.review import ImportReport, Record, Review, ReviewStatus, Source
 from cosynth.domain.roles import Role
 from cosynth.domain.screening.outcomes import Outcome
+from cosynth.domain.screening.reports import NotRetrieved, Report
 from cosynth.domain.screening.stages import StageProtocol, protocol_fields
 from cosynth.domain.screening.votes import Resolution, Vote
 from cosynth.services.agreement import StageAgreement
+from cosynth.services.fulltext import FullTextEntry, RetrievalSummary
 from cosynth.services.screening import Conflict, RecordScreening, StageProgress
 from cosynth.services.screening_queue import Queue
 
@@ -216,6 +219,102 @@ def stage_agreement(found: StageAgreement) -> Json:
             }
             for p in found.pairs
         ],
+    }
+
+
+def source(found: Source) -> Json:
+    return {
+        "id": found.id,
+        "filename": found.filename,
+        "format": found.format,
+        "database": found.database,
+        "platform": found.platform,
+        "searched_on": _day(found.searched_on),
+        "sha256": found.sha256,
+        "size": found.size,
+        "imported_at": found.imported_at.isoformat(),
+        "imported_by": found.imported_by,
+        "records_imported": found.records_imported,
+        "records_skipped": found.records_skipped,
+    }
+
+
+def import_report(found: ImportReport) -> Json:
+    return {
+        "source": source(found.source),
+        "reader": found.reader,
+        "records_read": found.records_read,
+        "records_imported": found.records_imported,
+        "skipped": [{"line": skip.line, "reason": skip.reason} for skip in found.skipped],
+    }
+
+
+def duplicate_pair(found: PairToReview) -> Json:
+    return {"a": record(found.a), "b": record(found.b), "reason": found.reason}
+
+
+def duplicate_group(found: DuplicateGroup) -> Json:
+    return {
+        "id": found.id,
+        "records": [record(member) for member in found.records],
+        "evidence": list(found.evidence),
+    }
+
+
+def report(found: Report) -> Json:
+    return {
+        "id": found.id,
+        "record_id": found.record_id,
+        "filename": found.filename,
+        "sha256": found.sha256,
+        "size": found.size,
+        "title": found.title,
+        "page_count": found.page_count,
+        "has_text": found.has_text,
+        "warnings": list(found.warnings),
+        "added_at": found.added_at.isoformat(),
+        "added_by": found.added_by,
+    }
+
+
+def not_retrieved(found: NotRetrieved) -> Json:
+    return {
+        "record_id": found.record_id,
+        "note": found.note,
+        "marked_at": found.marked_at.isoformat(),
+        "marked_by": found.marked_by,
+    }
+
+
+def full_text_entry(found: FullTextEntry) -> Json:
+    return {
+        "record": record(found.record),
+        "reports": [report(one) for one in found.reports],
+        "not_retrieved": (
+            not_retrieved(found.not_retrieved) if found.not_retrieved is not None else None
+        ),
+        "status": found.status.value,
+        "votes_in": found.votes_in,
+        "votes_required": found.votes_required,
+        "asked_of_me": found.asked_of_me,
+        "waiting_for_me": found.waiting_for_me,
+    }
+
+
+def full_text_list(entries: list[FullTextEntry], summary: RetrievalSummary) -> Json:
+    return {
+        "entries": [full_text_entry(entry) for entry in entries],
+        "summary": {
+            "sought": summary.sought,
+            "not_retrieved": summary.not_retrieved,
+            "with_report": summary.with_report,
+            "assessed": summary.assessed,
+            "excluded": summary.excluded,
+            "excluded_by_reason": [
+                {"reason": reason, "records": n} for reason, n in summary.excluded_by_reason
+            ],
+            "included": summary.included,
+        },
     }
 
 

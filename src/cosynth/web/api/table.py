@@ -18,6 +18,9 @@ from typing import Any
 from flask import Blueprint, jsonify
 from werkzeug.wrappers import Response
 
+from cosynth.domain.roles import Permission
+from cosynth.web.access import require_any
+
 Json = dict[str, Any]
 View = Callable[..., Any]
 
@@ -54,9 +57,13 @@ class Operation:
     returns: str  # a schema in components.schemas
     status: int = 200
     query: tuple[Query, ...] = ()
-    body: str | None = None  # a schema in components.schemas, sent as JSON
+    body: str | None = None  # a schema in components.schemas, sent as `body_media`
     public: bool = False  # answered without a token
     description: str = ""
+    # Asked of the services before the request's parameters or body are read
+    # (one of them is enough here; the service checks the exact one).
+    permissions: tuple[Permission, ...] = (Permission.VIEW,)
+    body_media: str = "application/json"  # or multipart/form-data, for a file
 
     @property
     def path(self) -> str:
@@ -103,10 +110,28 @@ class ApiTable:
         body: str | None = None,
         public: bool = False,
         description: str = "",
+        permissions: tuple[Permission, ...] = (Permission.VIEW,),
+        body_media: str = "application/json",
     ) -> Callable[[View], View]:
-        """Register the decorated view at `rule` and describe it; it returns JSON-able data."""
+        """Register the decorated view at `rule` and describe it; it returns JSON-able data.
+
+        In a review's URL, the token's owner is refused without one of
+        `permissions` before the view reads a parameter or the body, so the
+        API teaches someone off the team nothing about what it accepts.
+        """
         operation = Operation(
-            method, rule, operation_id, summary, returns, status, query, body, public, description
+            method,
+            rule,
+            operation_id,
+            summary,
+            returns,
+            status,
+            query,
+            body,
+            public,
+            description,
+            permissions,
+            body_media,
         )
         for name in (returns, body):
             if name is not None and name not in self.schemas:
@@ -115,6 +140,8 @@ class ApiTable:
         def register(view: View) -> View:
             @wraps(view)
             def answer(**kwargs: Any) -> tuple[Response, int]:
+                if "review_id" in kwargs:
+                    require_any(int(kwargs["review_id"]), *operation.permissions)
                 return jsonify(view(**kwargs)), operation.status
 
             self.blueprint.add_url_rule(rule, view_func=answer, methods=[method])
@@ -166,8 +193,11 @@ class ApiTable:
 
     def _operation(self, operation: Operation) -> Json:
         described: Json = {"operationId": operation.operation_id, "summary": operation.summary}
-        if operation.description:
-            described["description"] = operation.description
+        words = [operation.description] if operation.description else []
+        if any(name == "review_id" for name, _ in operation.path_variables):
+            words.append(_who_may(operation.permissions))
+        if words:
+            described["description"] = "\n\n".join(words)
         parameters = [
             self._path_parameter(name, converter) for name, converter in operation.path_variables
         ]
@@ -186,7 +216,7 @@ class ApiTable:
         if operation.body is not None:
             described["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": _ref(operation.body)}},
+                "content": {operation.body_media: {"schema": _ref(operation.body)}},
             }
         answers: Json = {
             str(operation.status): {
@@ -223,6 +253,12 @@ def _errors_of(operation: Operation) -> list[str]:
     if operation.body is not None:
         errors.append("409")
     return errors
+
+
+def _who_may(permissions: tuple[Permission, ...]) -> str:
+    if permissions == (Permission.VIEW,):
+        return "Open to every member of the review."
+    return "For members who may " + " or ".join(p.value for p in permissions) + "."
 
 
 def _ref(name: str) -> Json:

@@ -147,7 +147,7 @@ def get_record_screening(review_id: int, stage: str, record_id: int) -> Json:
 @api.route(
     "POST", STAGE + "/records/<int:record_id>/votes", "castVote",
     "Vote on a record (an adviser's vote is recorded as advice)", returns="Vote", status=201,
-    body="VoteRequest",
+    body="VoteRequest", permissions=(Permission.SCREEN, Permission.ADVISE),
 )  # fmt: skip
 def cast_vote(review_id: int, stage: str, record_id: int) -> Json:
     at = _stage(stage)
@@ -183,6 +183,7 @@ def list_conflicts(review_id: int, stage: str) -> Json:
     "POST", STAGE + "/conflicts/<int:record_id>/resolution", "resolveConflict",
     "Settle a conflict: the lead's consensus, or a third reviewer's decision",
     returns="Resolution", status=201, body="ResolutionRequest",
+    permissions=(Permission.RESOLVE_CONFLICTS, Permission.SCREEN),
 )  # fmt: skip
 def resolve_conflict(review_id: int, stage: str, record_id: int) -> Json:
     at = _stage(stage)

@@ -32,6 +32,7 @@ from cosynth.services import reviews as review_service
 from cosynth.services import screening as screening_service
 from cosynth.services import screening_protocol as protocol_service
 from cosynth.services.fulltext import FullTextEntry
+from cosynth.web.access import permission_first
 from cosynth.web.auth import login_required
 from cosynth.web.context import transaction
 from cosynth.web.plain_reasons import plain_reason
@@ -76,6 +77,7 @@ def read(review_id: int, record_id: int) -> str:
 
 @blueprint.route("/<int:record_id>/meets", methods=["GET", "POST"])
 @login_required
+@permission_first(Permission.SCREEN, Permission.ADVISE)
 def meets(review_id: int, record_id: int) -> str | Response:
     step = _step(review_id, record_id)
     if request.method == "POST":
@@ -90,6 +92,7 @@ def meets(review_id: int, record_id: int) -> str | Response:
 
 @blueprint.route("/<int:record_id>/criterion", methods=["GET", "POST"])
 @login_required
+@permission_first(Permission.SCREEN, Permission.ADVISE)
 def criterion(review_id: int, record_id: int) -> str | Response:
     step = _step(review_id, record_id)
     if step.draft.get("meets") != "no":
@@ -115,6 +118,7 @@ def criterion(review_id: int, record_id: int) -> str | Response:
 
 @blueprint.route("/<int:record_id>/note", methods=["GET", "POST"])
 @login_required
+@permission_first(Permission.SCREEN, Permission.ADVISE)
 def note(review_id: int, record_id: int) -> str | Response:
     step = _step(review_id, record_id)
     if step.draft.get("meets") not in ANSWERS:
@@ -148,6 +152,7 @@ def check(review_id: int, record_id: int) -> str | Response:
 
 @blueprint.route("/<int:record_id>/send", methods=["POST"])
 @login_required
+@permission_first(Permission.SCREEN, Permission.ADVISE)
 def send(review_id: int, record_id: int) -> Response:
     step = _step(review_id, record_id)
     if step.draft.get("meets") not in ANSWERS:

@@ -7,10 +7,14 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from cosynth.domain.roles import Permission, may
+from cosynth.domain.screening.stages import Stage
 from cosynth.domain.screening.votes import Decision, ResolutionMethod
+from cosynth.errors import InputError
 from cosynth.services import reviews as review_service
 from cosynth.services import screening as screening_service
 from cosynth.services import screening_protocol as protocol_service
+from cosynth.services.workspace import Tx
+from cosynth.web.access import permission_first
 from cosynth.web.auth import login_required
 from cosynth.web.context import stage_or_404, transaction
 
@@ -39,6 +43,7 @@ def index(review_id: int, stage: str) -> str:
 
 @blueprint.route("/<stage>/<int:record_id>/resolve", methods=["POST"])
 @login_required
+@permission_first(Permission.RESOLVE_CONFLICTS, Permission.SCREEN)
 def resolve(review_id: int, stage: str, record_id: int) -> Response:
     at = stage_or_404(stage)
     try:
@@ -47,6 +52,7 @@ def resolve(review_id: int, stage: str, record_id: int) -> Response:
     except ValueError:
         abort(400)
     with transaction() as tx:
+        _refuse_if_resolved(tx, review_id, record_id, at)
         screening_service.resolve(
             tx,
             review_id,
@@ -59,3 +65,24 @@ def resolve(review_id: int, stage: str, record_id: int) -> Response:
         )
     flash(_("Record %(id)s: %(decision)s.", id=record_id, decision=decision.value), "info")
     return redirect(url_for("conflicts.index", review_id=review_id, stage=at.value), 303)
+
+
+def _refuse_if_resolved(tx: Tx, review_id: int, record_id: int, stage: Stage) -> None:
+    """A page opened before someone else resolved the conflict says so, and changes nothing.
+
+    This page lists only conflicts waiting for a decision, so a resolution
+    posted from it for a record that has one already comes from a stale page
+    (two people settling the same conflict), not from a change of mind.
+    """
+    outcome = screening_service.record_screening(tx, review_id, record_id, stage=stage).outcome
+    done = outcome.resolution if outcome is not None else None
+    if done is not None:
+        raise InputError(
+            _(
+                "Record %(id)s was already resolved by %(who)s (%(decision)s) while this page "
+                "was open; nothing was changed.",
+                id=record_id,
+                who=done.resolved_by,
+                decision=done.decision.value,
+            )
+        )

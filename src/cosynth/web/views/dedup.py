@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from cosynth.domain.roles import Permission, may
 from cosynth.services import dedup as dedup_service
 from cosynth.services import reviews as review_service
+from cosynth.web.access import permission_first
 from cosynth.web.auth import login_required
 from cosynth.web.compare import compare_citations
 from cosynth.web.context import transaction
@@ -55,6 +56,7 @@ def index(review_id: int) -> str:
 
 @blueprint.route("/run", methods=["POST"])
 @login_required
+@permission_first(Permission.DEDUPLICATE)
 def run(review_id: int) -> Response:
     with transaction() as tx:
         summary = dedup_service.run_dedup(tx, review_id)
@@ -77,6 +79,7 @@ def run(review_id: int) -> Response:
 
 @blueprint.route("/decide", methods=["POST"])
 @login_required
+@permission_first(Permission.DEDUPLICATE)
 def decide(review_id: int) -> Response:
     decision = request.form.get("decision", "")
     a = request.form.get("a", type=int)
@@ -85,7 +88,13 @@ def decide(review_id: int) -> Response:
         abort(400)
     with transaction() as tx:
         dedup_service.decide_pair(
-            tx, review_id, a, b, duplicate=_DECISIONS[decision], note=request.form.get("note", "")
+            tx,
+            review_id,
+            a,
+            b,
+            duplicate=_DECISIONS[decision],
+            note=request.form.get("note", ""),
+            waiting=True,  # the queue showed the pair as waiting: a stale page is refused
         )
     if _DECISIONS[decision]:
         flash(_("Records %(a)s and %(b)s are merged as one work.", a=a, b=b), "info")
@@ -98,6 +107,7 @@ def decide(review_id: int) -> Response:
 
 @blueprint.route("/groups/<int:record_id>/undo", methods=["POST"])
 @login_required
+@permission_first(Permission.DEDUPLICATE)
 def undo(review_id: int, record_id: int) -> Response:
     with transaction() as tx:
         group = dedup_service.undo_group(tx, review_id, record_id)

@@ -21,6 +21,7 @@ from cosynth.services import fulltext as fulltext_service
 from cosynth.services import reviews as review_service
 from cosynth.services import screening as screening_service
 from cosynth.services import screening_protocol as protocol_service
+from cosynth.web.access import permission_first
 from cosynth.web.auth import login_required
 from cosynth.web.context import transaction
 from cosynth.web.uploads import display_name
@@ -64,6 +65,7 @@ def record(review_id: int, record_id: int) -> str:
 
 @blueprint.route("/fulltext/<int:record_id>/reports", methods=["POST"])
 @login_required
+@permission_first(Permission.ATTACH_FULL_TEXT)
 def attach(review_id: int, record_id: int) -> Response:
     back = url_for("fulltext.record", review_id=review_id, record_id=record_id)
     upload = request.files.get("pdf")
@@ -82,6 +84,7 @@ def attach(review_id: int, record_id: int) -> Response:
 
 @blueprint.route("/fulltext/<int:record_id>/not-retrieved", methods=["POST"])
 @login_required
+@permission_first(Permission.ATTACH_FULL_TEXT)
 def not_retrieved(review_id: int, record_id: int) -> Response:
     with transaction() as tx:
         fulltext_service.mark_not_retrieved(
@@ -93,6 +96,7 @@ def not_retrieved(review_id: int, record_id: int) -> Response:
 
 @blueprint.route("/fulltext/<int:record_id>/seek-again", methods=["POST"])
 @login_required
+@permission_first(Permission.ATTACH_FULL_TEXT)
 def seek_again(review_id: int, record_id: int) -> Response:
     with transaction() as tx:
         fulltext_service.seek_again(tx, review_id, record_id, note=request.form.get("note", ""))

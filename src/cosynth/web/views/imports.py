@@ -31,6 +31,7 @@ from cosynth.services import imports as import_service
 from cosynth.services import jobs as job_service
 from cosynth.services import records as record_service
 from cosynth.services import reviews as review_service
+from cosynth.web.access import permission_first
 from cosynth.web.auth import login_required
 from cosynth.web.context import transaction
 from cosynth.web.jobs import queue_import
@@ -83,6 +84,7 @@ def index(review_id: int) -> str:
 
 @blueprint.route("/import", methods=["POST"])
 @login_required
+@permission_first(Permission.IMPORT)
 def upload(review_id: int) -> Response:
     details = _search_details()
     uploads = read_uploads(request.files.getlist("files"))

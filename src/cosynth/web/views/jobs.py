@@ -17,6 +17,7 @@ from cosynth.domain.roles import Permission, may
 from cosynth.domain.screening.stages import Stage
 from cosynth.services import jobs as job_service
 from cosynth.services import reviews as review_service
+from cosynth.web.access import permission_first
 from cosynth.web.auth import login_required
 from cosynth.web.context import transaction
 from cosynth.web.jobs import job_queue
@@ -54,6 +55,7 @@ def job(review_id: int, job_id: int) -> str:
 
 @blueprint.route("/dedup", methods=["POST"])
 @login_required
+@permission_first(Permission.DEDUPLICATE)
 def dedup(review_id: int) -> Response:
     with transaction() as tx:
         queued = job_service.queue_dedup(tx, review_id)
@@ -62,6 +64,7 @@ def dedup(review_id: int) -> Response:
 
 @blueprint.route("/ranking", methods=["POST"])
 @login_required
+@permission_first(Permission.SCREEN)
 def ranking(review_id: int) -> Response:
     try:
         stage = Stage(request.form.get("stage", Stage.TITLE_ABSTRACT.value))

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from cosynth.domain.roles import Permission, Role, may
 from cosynth.services import accounts as account_service
 from cosynth.services import reviews as review_service
+from cosynth.web.access import permission_first
 from cosynth.web.auth import login_required
 from cosynth.web.context import transaction
 
@@ -50,6 +51,7 @@ def index(review_id: int) -> str:
 
 @blueprint.route("/invitations", methods=["POST"])
 @login_required
+@permission_first(Permission.MANAGE_MEMBERS)
 def invite(review_id: int) -> Response:
     try:
         role = Role(request.form.get("role", ""))
@@ -71,6 +73,7 @@ def invite(review_id: int) -> Response:
 
 @blueprint.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @login_required
+@permission_first(Permission.MANAGE_MEMBERS)
 def revoke(review_id: int, invitation_id: int) -> Response:
     with transaction() as tx:
         account_service.revoke_invitation(tx, review_id, invitation_id)
