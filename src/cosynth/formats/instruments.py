@@ -27,7 +27,7 @@ INSTRUMENTS_GROUP = "cosynth.instruments"
 MAX_FILE_SIZE = 1_000_000
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]\s]+)\s*\]\]?\s*(#.*)?$")
-_TOML_LINE = re.compile(r"at line (\d+)")
+_TOML_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ def read_instrument(data: bytes | str, filename: str) -> InstrumentFile:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_LINE.search(str(exc))
-        problem = _TOML_LINE.sub("", str(exc)).replace("()", "").strip(" .")
+        problem = _TOML_LINE.sub("", str(exc)).strip(" .")
         raise DataFileError(
             filename,
             f"this is not valid TOML ({problem})",
@@ -96,6 +96,12 @@ def line_of(text: str, path: Path, value: object = None) -> int | None:
         best = start + 1
         prefix = name + "."
         steps = steps[2:] if index is not None else steps[1:]
+    if len(steps) >= 2 and isinstance(steps[0], str) and isinstance(steps[1], int):
+        # An inline array of tables: `answers = [ { ... }, { ... } ]`.
+        element = _inline_element(lines, start, end, steps[0], steps[1])
+        if element is not None:
+            start, best = element, element + 1
+            steps = steps[2:]
     keys = [step for step in steps if isinstance(step, str)]
     if not keys:
         return best
@@ -114,6 +120,21 @@ def line_of(text: str, path: Path, value: object = None) -> int | None:
             if not lines[i].lstrip().startswith("#") and re.search(pattern, lines[i]):
                 return i + 1
     return best
+
+
+def _inline_element(lines: list[str], start: int, end: int, key: str, index: int) -> int | None:
+    """The line where the index-th inline table of the array `key = [...]` opens."""
+    opening = re.compile(rf"""^\s*["']?{re.escape(key)}["']?\s*=\s*\[""")
+    for i in range(start, end):
+        if opening.search(lines[i]):
+            seen = -1
+            for j in range(i, end):
+                text = lines[j] if j > i else lines[j][lines[j].index("[") + 1 :]
+                seen += text.count("{")
+                if seen >= index:
+                    return j
+            return None
+    return None
 
 
 def _table(
