@@ -10,7 +10,9 @@ from cosynth.cli.context import Context, pass_context
 from cosynth.cli.output import out
 from cosynth.errors import CosynthError, InputError
 from cosynth.services.demo import LEAD, DemoLogin, build_demo_review, create_demo_accounts
+from cosynth.services.report_tables import report_files
 from cosynth.services.reviews import review_status
+from cosynth.services.worked_example import build_worked_example, load_worked_example
 from cosynth.services.workspace import open_workspace
 
 # Loopback only, always: the demo passwords are printed and written in the README.
@@ -46,7 +48,15 @@ def demo(context: Context, folder: Path, serve: bool, port: int) -> None:
     try:
         with workspace.transaction(LEAD) as tx:
             review, reports = build_demo_review(tx)
+        # The worked example: the paper's ten included studies taken through
+        # screening, extraction and co-production scoring by the demo team.
+        example = load_worked_example()
+        studies = build_worked_example(workspace, review.id, example, lead=LEAD)
+        with workspace.transaction(LEAD) as tx:
             status = review_status(tx, review.id)
+            written = report_files(tx, review.id)
+        for name, data in written.items():
+            (folder / name).write_bytes(data)
         logins = create_demo_accounts(workspace)
     finally:
         workspace.close()
@@ -58,6 +68,13 @@ def demo(context: Context, folder: Path, serve: bool, port: int) -> None:
             f" ({report.source.database}, {report.reader})"
         )
     out.print(f"  {status.records} records, {status.members} team members (alice leads).")
+    out.print(
+        f"  Worked example (Conquer et al. 2024): {len(studies)} included studies, "
+        "screened, extracted and scored for co-production by the team."
+    )
+    out.print(
+        f"  Tables 2-5 and the link analysis written to {folder}: {', '.join(sorted(written))}"
+    )
     _print_command_line_tour(database)
     _print_logins(logins, f"http://{DEMO_HOST}:{port}/")
     if serve:
@@ -73,6 +90,8 @@ def _print_command_line_tour(database: Path) -> None:
     out.print(f"  cosynth {db} --as alice records show 1 --raw")
     out.print(f"  cosynth {db} --as alice sources")
     out.print(f"  cosynth {db} --as bob dedup")
+    out.print(f"  cosynth {db} --as alice score")
+    out.print(f"  cosynth {db} --as alice report tables --out demo/tables --format md")
     out.print(f"  cosynth {db} --as alice export records --format csv -o demo/records.csv")
 
 

@@ -16,6 +16,7 @@ from cosynth.cli import (
     fulltext,
     imports,
     records,
+    report,
     reviews,
     score,
     screen,
@@ -116,6 +117,7 @@ cli.add_command(records.export)
 cli.add_command(dedup.dedup)
 cli.add_command(screen.screen)
 cli.add_command(score.score)
+cli.add_command(report.report)
 cli.add_command(fulltext.fulltext)
 cli.add_command(demo.demo)
 cli.add_command(simulate.simulate)

@@ -1,0 +1,54 @@
+"""`cosynth report`: the review's report parts, computed from its data and written to a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cosynth.cli.context import Context
+from cosynth.cli.output import out
+from cosynth.errors import InputError
+from cosynth.render.tables import FORMATS
+from cosynth.services.report_tables import report_files
+
+
+@click.group()
+def report() -> None:
+    """Write parts of the review's report (tables) from its data."""
+
+
+@report.command("tables")
+@click.option("--review", "review_id", type=int, metavar="ID", help="Which review.")
+@click.option(
+    "--out",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the tables into (made if missing).",
+)
+@click.option(
+    "--format",
+    "formats",
+    default=",".join(FORMATS),
+    show_default=True,
+    help="Comma-separated: csv (one file per table), md, docx.",
+)
+@click.pass_context
+def tables(ctx: click.Context, review_id: int | None, folder: Path, formats: str) -> None:
+    """Tables 2-5 of the paper's kind, the link analysis (tables and SVG plots)."""
+    context = ctx.find_object(Context)
+    assert context is not None
+    if review_id is not None:
+        context.review_id = review_id
+    wanted = [part.strip() for part in formats.split(",") if part.strip()]
+    if not wanted:
+        raise InputError(f"Say which formats to write: {', '.join(FORMATS)}.")
+    with context.review_tx() as (tx, review):
+        written = report_files(tx, review.id, wanted)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in written.items():
+        (folder / name).write_bytes(data)
+    out.print(f"Wrote {len(written)} files to {folder}:")
+    for name in sorted(written):
+        out.print(f"  {name}")
