@@ -13,8 +13,10 @@ from cosynth.cli import (
     accounts,
     dedup,
     demo,
+    extract,
     fulltext,
     imports,
+    quote,
     records,
     report,
     reviews,
@@ -119,6 +121,8 @@ cli.add_command(screen.screen)
 cli.add_command(score.score)
 cli.add_command(report.report)
 cli.add_command(fulltext.fulltext)
+cli.add_command(extract.extract)
+cli.add_command(quote.quote)
 cli.add_command(demo.demo)
 cli.add_command(simulate.simulate)
 cli.add_command(accounts.user)

@@ -112,8 +112,9 @@ def _read_field(
     ]
     try:
         f = field_from_data({**raw, "subfields": []})
-    except InputError as exc:
-        raise DataFileError(filename, exc.message, line=line) from None
+    except InputError as exc:  # an unknown kind: point at its line
+        kind_line = _line_of(text, r"^\s*kind\s*=", after=line) if line else None
+        raise DataFileError(filename, exc.message, line=kind_line or line) from None
     return FormField(
         key=f.key,
         label=f.label,

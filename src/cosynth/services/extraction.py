@@ -44,7 +44,7 @@ from cosynth.domain.extraction import (
 from cosynth.domain.roles import Permission, Role
 from cosynth.domain.study import Study
 from cosynth.errors import InputError, NotFoundError, PermissionDeniedError
-from cosynth.formats.extraction import write_consensus_csv
+from cosynth.formats.extraction import read_form, read_values, write_consensus_csv, write_form
 from cosynth.services.studies import get_study, included_studies
 from cosynth.services.workspace import Tx
 from cosynth.store import extraction as extraction_store
@@ -80,6 +80,20 @@ def save_form(tx: Tx, review_id: int, form: ExtractionForm, *, note: str = "") -
     if current is not None and current.same_fields(form):
         raise InputError(f"The form is the same as version {current.version}; nothing was saved.")
     return _save(tx, review_id, form, current, note=note.strip())
+
+
+def import_form(
+    tx: Tx, review_id: int, text: str, filename: str, *, note: str = ""
+) -> ExtractionForm:
+    """Save a form written as TOML (see `formats.extraction`) as the next version."""
+    tx.require(review_id, Permission.EDIT_PROTOCOL)
+    return save_form(tx, review_id, read_form(text, filename), note=note)
+
+
+def form_toml(tx: Tx, review_id: int, version: int | None = None) -> str:
+    """The form in force (or `version`) as TOML, to edit and import again."""
+    form = current_form(tx, review_id) if version is None else form_version(tx, review_id, version)
+    return write_form(form)
 
 
 def _save(
@@ -297,6 +311,18 @@ def set_values(
             form_version=form.version,
         )
     return added
+
+
+def set_values_from_file(
+    tx: Tx, review_id: int, record_id: int, data: bytes, filename: str
+) -> list[ExtractedValue]:
+    """`set_values` from a .toml or .csv file of one study's values; errors name the file."""
+    tx.require(review_id, Permission.EXTRACT)
+    values = read_values(data, filename)
+    try:
+        return set_values(tx, review_id, record_id, values)
+    except InputError as exc:
+        raise InputError(f"{filename}: {exc.message}") from None
 
 
 def mark_done(tx: Tx, review_id: int, record_id: int) -> StudyExtraction:
