@@ -9,6 +9,7 @@ truth.
 from __future__ import annotations
 
 import re
+from io import BytesIO
 from typing import Any
 
 from flask import Flask
@@ -59,6 +60,17 @@ class ApiClient:
 
     def post(self, path: str, body: object) -> TestResponse:
         answer = self.client.post(PREFIX + path, json=body, headers=self.headers)
+        return self.checked("POST", PREFIX + path, answer)
+
+    def upload(self, path: str, files: dict[str, tuple[bytes, str]], **fields: str) -> TestResponse:
+        """POST a multipart/form-data body: `files` by field, as (bytes, file name)."""
+        data: dict[str, object] = dict(fields)
+        data.update(
+            {name: (BytesIO(content), filename) for name, (content, filename) in files.items()}
+        )
+        answer = self.client.post(
+            PREFIX + path, data=data, headers=self.headers, content_type="multipart/form-data"
+        )
         return self.checked("POST", PREFIX + path, answer)
 
     def checked(self, method: str, url: str, answer: TestResponse) -> TestResponse:
