@@ -45,7 +45,12 @@ from cosynth.domain.study import Study
 from cosynth.errors import DataFileError, InputError, NotFoundError, PermissionDeniedError
 from cosynth.formats.answer_sheets import AnswerSheet
 from cosynth.formats.answer_sheets import read_answer_sheet as _read_answer_sheet
-from cosynth.formats.instruments import InstrumentFile, read_instrument, registered_instruments
+from cosynth.formats.instruments import (
+    InstrumentFile,
+    line_of,
+    read_instrument,
+    registered_instruments,
+)
 from cosynth.services.studies import get_study, included_studies
 from cosynth.services.workspace import Tx
 from cosynth.store import appraisal as appraisal_store
@@ -126,6 +131,7 @@ def add_instrument(tx: Tx, review_id: int, filename: str, data: bytes) -> Instru
             filename,
             f'"{read.instrument.id}" is the id of an instrument cosynth already has; '
             "give yours another id",
+            line=line_of(read.text, ("id",), read.instrument.id),
         )
     appraisal_store.insert_instrument(
         tx.session,
