@@ -11,6 +11,7 @@ import click
 from cosynth import __version__
 from cosynth.cli import (
     accounts,
+    appraise,
     dedup,
     demo,
     extract,
@@ -118,6 +119,7 @@ cli.add_command(records.records)
 cli.add_command(records.export)
 cli.add_command(dedup.dedup)
 cli.add_command(screen.screen)
+cli.add_command(appraise.appraise)
 cli.add_command(score.score)
 cli.add_command(report.report)
 cli.add_command(fulltext.fulltext)

@@ -398,9 +398,23 @@ def record_judgements(
 
 
 def record_answer_sheet(
-    tx: Tx, review_id: int, sheet: AnswerSheet, *, record_id: int | None = None
+    tx: Tx,
+    review_id: int,
+    sheet: AnswerSheet,
+    *,
+    record_id: int | None = None,
+    instrument: str | None = None,
 ) -> dict[int, list[Judgement]]:
-    """Record an answers file: each study's answers as one set. Returns record id -> judgements."""
+    """Record an answers file: each study's answers as one set. Returns record id -> judgements.
+
+    `record_id` and `instrument` are what the person named besides the file;
+    the file must not say otherwise.
+    """
+    if instrument and sheet.instrument and instrument.casefold() != sheet.instrument.casefold():
+        raise DataFileError(
+            sheet.filename,
+            f'the file is for the instrument "{sheet.instrument}", but "{instrument}" was named',
+        )
     by_record: dict[int, list[ItemAnswer]] = {}
     for given in sheet.answers:
         target = given.record_id if given.record_id is not None else record_id
@@ -424,7 +438,7 @@ def record_answer_sheet(
             review_id,
             target,
             answers,
-            instrument=sheet.instrument or None,
+            instrument=sheet.instrument or instrument or None,
             source=sheet.filename,
         )
         for target, answers in by_record.items()
