@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 COSYNTH_TEST_PG ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test lint test-sqlite test-postgres postgres benchmarks clean
+.PHONY: demo test lint test-sqlite test-postgres postgres benchmarks translations clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -43,6 +43,11 @@ benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/dedup.py
 	nice $(BIN)/python benchmarks/screening.py
 	nice $(BIN)/python benchmarks/ranking_scale.py
+
+# The web app's words: extract them from the code and templates into messages.pot,
+# update each language's messages.po, and compile each to the messages.mo the app reads.
+translations: $(STAMP)
+	$(BIN)/python -m cosynth.web.catalogue
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache

@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
-from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
 from cosynth.services.workspace import open_workspace
-from cosynth.web import api, auth, errors, jobs, kept
+from cosynth.web import api, auth, errors, i18n, jobs, kept
 from cosynth.web.settings import WebSettings
 from cosynth.web.views import (
     account,
@@ -52,7 +51,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     auth.init_app(app)
     csrf = CSRFProtect(app)
     csrf.exempt(api.blueprint)  # token auth only, never cookies: no forged form can ride it
-    Babel(app)
+    i18n.init_app(app)
     errors.init_app(app)
     kept.init_app(app)
     jobs.init_app(app, settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, flash, redirect, render_template, request
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from cosynth.errors import (
@@ -40,11 +41,11 @@ def _cosynth_error(exc: CosynthError) -> tuple[str, int] | Response:
 
 
 def _not_found(_exc: Exception) -> tuple[str, int]:
-    return render_template("errors/error.html", message="There is no such page."), 404
+    return render_template("errors/error.html", message=_("There is no such page.")), 404
 
 
 def _too_large(_exc: Exception) -> tuple[str, int]:
-    return render_template("errors/error.html", message="That file is too large to upload."), 413
+    return render_template("errors/error.html", message=_("That file is too large to upload.")), 413
 
 
 def _back() -> str:

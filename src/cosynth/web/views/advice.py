@@ -104,8 +104,10 @@ def criterion(review_id: int, record_id: int) -> str | Response:
         chosen = step.protocol.reason_named(request.form.get("criterion", ""))
         if chosen is None:
             raise InputError(
-                "Choose the criterion the study does not meet. If you are not sure which, "
-                'go back and answer "Not sure" instead.'
+                _(
+                    "Choose the criterion the study does not meet. If you are not sure which, "
+                    'go back and answer "Not sure" instead.'
+                )
             )
         _save(review_id, record_id, criterion=chosen)
         return _go(step, "advice.note")
@@ -127,8 +129,12 @@ def note(review_id: int, record_id: int) -> str | Response:
         text = request.form.get("note", "").strip()
         if len(text) > NOTE_MAX:
             raise InputError(
-                f"Please keep your note to {NOTE_MAX:,} characters; it has {len(text):,}. "
-                "You can tell the team more at the next advisory group meeting."
+                _(
+                    "Please keep your note to %(most)s characters; it has %(has)s. "
+                    "You can tell the team more at the next advisory group meeting.",
+                    most=format(NOTE_MAX, ","),
+                    has=format(len(text), ","),
+                )
             )
         _save(review_id, record_id, note=text)
         return _go(step, "advice.check")
@@ -213,13 +219,17 @@ def _asked(entry: FullTextEntry) -> FullTextEntry:
     """Only the full texts a person was asked about; the service refuses the rest anyway."""
     if not entry.asked_of_me:
         raise PermissionDeniedError(
-            "The team has not asked you to read this full text. "
-            "Your list of full texts shows the ones they have."
+            _(
+                "The team has not asked you to read this full text. "
+                "Your list of full texts shows the ones they have."
+            )
         )
     if entry.not_retrieved is not None:
         raise InputError(
-            "The team could not get this full text, so there is nothing to read. "
-            "Your list of full texts shows the ones that are here."
+            _(
+                "The team could not get this full text, so there is nothing to read. "
+                "Your list of full texts shows the ones that are here."
+            )
         )
     return entry
 
