@@ -161,11 +161,12 @@ def _broken(old: str, new: str) -> str:
             ),
             14,
             'answer id "yes" is used twice',
-        ),  # noqa: E501
+        ),
         (_broken("points = 1 }", 'points = "one" }'), 13, '"points" must be a whole number'),
         (_broken('version = "1"\n', ""), None, '"version" is missing'),
         (_broken('rule = "sum"', 'rule = "mean"'), 18, 'the rule "mean"'),
         (_broken('id = "mini"', 'id = "my tool"'), 2, "cannot be an id"),
+        (_broken('version = "1"', f'version = "{"1" * 101}"'), 4, "at most 100 characters"),
         (_broken('[[items]]\nid = "a"', '[[items]\nid = "a"'), 21, "not valid TOML"),
     ],
 )

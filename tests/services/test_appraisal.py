@@ -337,3 +337,19 @@ def test_it_counts_every_tapupas_item_once_per_appraiser(
         (first, second) = appraisal.appraisal_summary(tx, team.review_id)
     assert first.status is AppraisalStatus.NOT_STARTED
     assert second.status is AppraisalStatus.IN_PROGRESS and second.finished == ("bob",)
+
+
+def test_it_reads_an_answers_file_in_either_format() -> None:
+    toml = appraisal.read_answer_sheet(
+        "a.toml", b'record = 3\n[answers]\nT = "yes"\nA = { answer = "no", reason = "thin" }\n'
+    )
+    assert [(a.item, a.answer, a.reason, a.record_id, a.line) for a in toml.answers] == [
+        ("T", "yes", "", 3, 3),
+        ("A", "no", "thin", 3, 4),
+    ]
+    rows = appraisal.read_answer_sheet("answers.txt", b"item,answer,reason\nT,yes,p. 2\n")
+    assert (rows.answers[0].line, rows.answers[0].reason) == (2, "p. 2")
+    with pytest.raises(DataFileError, match=r'x\.csv, line 1: "colour" is not a column'):
+        appraisal.read_answer_sheet("x.csv", b"item,answer,colour\n")
+    with pytest.raises(DataFileError, match=r"y\.toml, line 2: this is neither valid TOML"):
+        appraisal.read_answer_sheet("y.toml", b"[answers]\nT = yes\n")

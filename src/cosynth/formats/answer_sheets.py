@@ -54,7 +54,9 @@ def read_answer_sheet(data: bytes, filename: str) -> AnswerSheet:
         ) from None
     if not text.strip():
         raise DataFileError(filename, "the file is empty")
-    if filename.lower().endswith((".csv", ".tsv", ".txt")):
+    first = text.lstrip().split("\n", 1)[0].casefold()
+    looks_like_csv = "item" in first and "answer" in first and ("," in first or "\t" in first)
+    if filename.lower().endswith((".csv", ".tsv")) or looks_like_csv:
         return _csv(text, filename)
     return _toml(text, filename)
 
@@ -121,7 +123,8 @@ def _toml(text: str, filename: str) -> AnswerSheet:
 
 
 def _csv(text: str, filename: str) -> AnswerSheet:
-    dialect = "excel-tab" if filename.lower().endswith(".tsv") else "excel"
+    first = text.lstrip().split("\n", 1)[0]
+    dialect = "excel-tab" if "\t" in first and "," not in first else "excel"
     reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
     header = [cell.strip().casefold() for cell in next(reader, [])]
     for column in header:

@@ -212,7 +212,7 @@ def instrument_from_dict(data: Mapping[str, Any]) -> Instrument:
         id=_identifier(data, "id", ()),
         name=_text(data, "name", ()),
         title=_text(data, "title", (), required=False) or _text(data, "name", ()),
-        version=_text(data, "version", ()),
+        version=_short(data, "version", ()),
         citation=_text(source, "citation", ("source",)),
         licence=_text(source, "licence", ("source",)),
         url=_text(source, "url", ("source",), required=False),
@@ -505,6 +505,15 @@ def _text(data: Mapping[str, Any], key: str, path: Path, *, required: bool = Tru
     if required and not text:
         raise InstrumentDataError(f'"{key}" cannot be empty', (*path, key), found)
     return text
+
+
+def _short(data: Mapping[str, Any], key: str, path: Path) -> str:
+    found = _text(data, key, path)
+    if len(found) > MAX_ID:
+        raise InstrumentDataError(
+            f'"{key}" can be at most {MAX_ID} characters', (*path, key), data.get(key)
+        )
+    return found
 
 
 def _identifier(data: Mapping[str, Any], key: str, path: Path) -> str:
