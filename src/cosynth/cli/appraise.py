@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from cosynth.cli.context import Context
@@ -17,6 +18,11 @@ from cosynth.domain.appraisal.protocol import AppraisalProtocol, AppraisalProtoc
 from cosynth.errors import InputError
 from cosynth.services import appraisal as appraisal_service
 from cosynth.services.appraisal import StudyAppraisal
+
+
+def _say(text: str) -> None:
+    """Print words that hold people's text (reasons, labels) without reading them as markup."""
+    out.print(text, markup=False)
 
 
 def _context(ctx: click.Context) -> Context:
@@ -52,27 +58,30 @@ def instruments(ctx: click.Context, instrument_id: str | None, as_json: bool) ->
     table = Table("id", "name", "version", "items", "answers", "source")
     for instrument in found:
         table.add_row(
-            instrument.id,
-            instrument.title,
-            instrument.version,
+            escape(instrument.id),
+            escape(instrument.title),
+            escape(instrument.version),
             str(len(instrument.items)),
-            " / ".join(scale.words for scale in instrument.scales),
-            instrument.citation[:60] + ("..." if len(instrument.citation) > 60 else ""),
+            escape(" / ".join(scale.words for scale in instrument.scales)),
+            escape(instrument.citation[:60] + ("..." if len(instrument.citation) > 60 else "")),
         )
     out.print(table)
 
 
 def _show_instrument(instrument: Instrument) -> None:
-    out.print(f"[bold]{instrument.title}[/] ({instrument.id}, version {instrument.version})")
-    out.print(f"Source: {instrument.citation}")
+    out.print(
+        f"[bold]{escape(instrument.title)}[/]",
+        f"({escape(instrument.id)}, version {escape(instrument.version)})",
+    )
+    _say(f"Source: {instrument.citation}")
     if instrument.url:
-        out.print(f"Link: {instrument.url}")
-    out.print(f"Licence: {instrument.licence}")
+        _say(f"Link: {instrument.url}")
+    _say(f"Licence: {instrument.licence}")
     if instrument.check:
-        out.print(f"To check: {instrument.check}")
+        _say(f"To check: {instrument.check}")
     for scale in instrument.scales:
         points = ", ".join(f"{a.label} ({a.id}) = {a.points}" for a in scale.answers)
-        out.print(f"Answers ({scale.id}): {points}")
+        _say(f"Answers ({scale.id}): {points}")
     for item in instrument.items:
         marks = [
             word
@@ -84,13 +93,13 @@ def _show_instrument(instrument: Instrument) -> None:
             if flag
         ]
         extra = f" [{', '.join(marks)}]" if marks else ""
-        out.print(f"  {item.id}  {item.label}{extra}")
+        _say(f"  {item.id}  {item.label}{extra}")
         if item.prompt:
-            out.print(f"      {item.prompt}")
+            _say(f"      {item.prompt}")
     if instrument.scoring is not None:
         rule = instrument.scoring
         words = f"sum >= {rule.threshold}" if rule.rule is Rule.SUM else "all critical items met"
-        out.print(f"Suggested rule: {words}" + (f" ({rule.check})" if rule.check else ""))
+        _say(f"Suggested rule: {words}" + (f" ({rule.check})" if rule.check else ""))
 
 
 def _instrument_json(instrument: Instrument) -> dict[str, Any]:
@@ -135,9 +144,7 @@ def add_instrument(ctx: click.Context, path: Path) -> None:
     """Add the review's own instrument file (TOML), checked whole before it is kept."""
     with _context(ctx).review_tx() as (tx, review):
         added = appraisal_service.add_instrument(tx, review.id, path.name, path.read_bytes())
-    out.print(
-        f"Added {added.title} ({added.id}, version {added.version}): {len(added.items)} items."
-    )
+    _say(f"Added {added.title} ({added.id}, version {added.version}): {len(added.items)} items.")
 
 
 def _points(values: tuple[str, ...]) -> tuple[tuple[str, int], ...] | None:
@@ -205,23 +212,23 @@ def protocol(
         click.echo(json.dumps(_protocol_json(found), indent=2, ensure_ascii=False))
         return
     if found.instrument is None:
-        out.print("No instrument chosen yet: cosynth appraise protocol --instrument ID")
+        _say("No instrument chosen yet: cosynth appraise protocol --instrument ID")
         return
-    out.print(
+    _say(
         f"Appraisal protocol, version {found.version}: {found.instrument.title} "
         f"({found.instrument.id}, version {found.instrument.version})."
     )
     blinding = "blinded until they have all finished" if found.blinded else "not blinded"
-    out.print(
+    _say(
         f"Rule: {found.scoring.words}; {found.appraisers_required} appraisers per study, "
         f"{blinding}."
     )
     if found.scoring.points:
-        out.print("Points: " + ", ".join(f"{a} = {p}" for a, p in found.scoring.points))
+        _say("Points: " + ", ".join(f"{a} = {p}" for a, p in found.scoring.points))
     if found.scoring.critical:
-        out.print("Critical items: " + ", ".join(found.scoring.critical))
+        _say("Critical items: " + ", ".join(found.scoring.critical))
     if found.amendment:
-        out.print(f"Amended: {found.amendment}")
+        _say(f"Amended: {found.amendment}")
 
 
 def _protocol_json(found: AppraisalProtocol) -> dict[str, Any]:
@@ -286,10 +293,10 @@ def judge(
             views = {record_id: appraisal_service.study_appraisal(tx, review.id, record_id)}
     for target, judgements in recorded.items():
         view = views[target]
-        out.print(f"{view.study.label} (record {target}): {len(judgements)} answers recorded.")
+        _say(f"{view.study.label} (record {target}): {len(judgements)} answers recorded.")
         for judgement in judgements:
-            out.print(f"  {_judgement_words(view, judgement)}")
-        out.print(_progress_words(view))
+            _say(f"  {_judgement_words(view, judgement)}")
+        _say(_progress_words(view))
 
 
 def _judgement_words(view: StudyAppraisal, judgement: Judgement) -> str:
@@ -323,22 +330,25 @@ def compare(ctx: click.Context, record_id: int, show_all: bool, as_json: bool) -
         click.echo(json.dumps(_comparison_json(view, show_all), indent=2, ensure_ascii=False))
         return
     shown = view.items if show_all else view.differing
-    out.print(f"[bold]{view.study.label}[/] (record {record_id}), {view.instrument.name}")
+    out.print(
+        f"[bold]{escape(view.study.label)}[/]",
+        f"(record {record_id}), {escape(view.instrument.name)}",
+    )
     if shown:
-        table = Table("item", *view.finished, "agreed")
+        table = Table("item", *(escape(who) for who in view.finished), "agreed")
         for comparison in shown:
             by = {j.appraiser: j for j in comparison.judgements}
             table.add_row(
-                f"{comparison.item.id} {comparison.item.label}",
-                *(_answer_cell(view, by.get(who)) for who in view.finished),
-                _agreed_cell(view, comparison.agreed, comparison.consensus is not None),
+                escape(f"{comparison.item.id} {comparison.item.label}"),
+                *(escape(_answer_cell(view, by.get(who))) for who in view.finished),
+                escape(_agreed_cell(view, comparison.agreed, comparison.consensus is not None)),
             )
         out.print(table)
     differing = len(view.differing)
     scored = len(view.instrument.scored_items)
-    out.print(f"{scored - differing} of {scored} scored items agree; {_progress_words(view)}")
+    _say(f"{scored - differing} of {scored} scored items agree; {_progress_words(view)}")
     if differing:
-        out.print("Settle each with: cosynth appraise agree RECORD_ID ITEM ANSWER --rationale TEXT")
+        _say("Settle each with: cosynth appraise agree RECORD_ID ITEM ANSWER --rationale TEXT")
 
 
 def _answer_cell(view: StudyAppraisal, judgement: Judgement | None) -> str:
@@ -401,7 +411,7 @@ def agree(ctx: click.Context, record_id: int, item: str, answer: str, rationale:
             tx, review.id, record_id, item, answer, rationale=rationale
         )
         view = appraisal_service.study_appraisal(tx, review.id, record_id)
-    out.print(
+    _say(
         f"{view.study.label}, item {agreed.item_id}: {_agreed_cell(view, agreed.answer, False)} "
         f"({agreed.method.value}). {_progress_words(view)}"
     )
@@ -439,7 +449,7 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         )
         table.add_row(
             str(view.study.record_id),
-            view.study.label,
+            escape(view.study.label),
             f"{len(view.finished)} of {view.required}",
             score,
             view.status.value,
@@ -449,9 +459,9 @@ def summary(ctx: click.Context, as_json: bool) -> None:
         rule = found[0]
         words = f"threshold {rule.threshold}" if rule.threshold is not None else "critical items"
         met = sum(1 for view in found if view.status.value == "met")
-        out.print(f"{met} of {len(found)} studies meet the rule ({rule.instrument.name}, {words}).")
+        _say(f"{met} of {len(found)} studies meet the rule ({rule.instrument.name}, {words}).")
     for exclusion in excluded:
-        out.print(f"Excluded: {exclusion.study.label} (record {exclusion.study.record_id}), "
+        _say(f"Excluded: {exclusion.study.label} (record {exclusion.study.record_id}), "
                   f"{exclusion.reason}")  # fmt: skip
 
 
