@@ -162,7 +162,8 @@ def test_it_builds_the_demo_review(tmp_path: Path) -> None:
     )
     counted = json.loads(status.output)
     assert counted["members"] == 4
-    assert counted["records"] == 4 + 4 + 3 + 3 + 5
+    # five sample exports, and the worked example's ten included studies
+    assert counted["records"] == 4 + 4 + 3 + 3 + 5 + 10
     again = runner.invoke(cli, ["demo", "--out", str(tmp_path / "demo"), "--no-serve"])
     assert again.exit_code == 1
     assert "already exists" in again.output

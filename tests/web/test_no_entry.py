@@ -240,11 +240,6 @@ def test_it_refuses_an_observer_before_reading_a_bad_form(
     assert walked >= 15
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="views/screening.py parses the decision (400) before cast_vote asks who votes; "
-    "left to the engineer reworking screening (issue 5 report)",
-)
 @pytest.mark.parametrize("role", [None, Role.OBSERVER])
 def test_it_refuses_a_vote_before_reading_its_decision(
     app: Flask, workspace: Workspace, team: Team, ids, role: Role | None

@@ -157,6 +157,11 @@ def cast_vote(
     return vote
 
 
+def check_may_vote(tx: Tx, review_id: int) -> None:
+    """Refuse, in the services' words, someone who may neither screen nor advise here."""
+    _votes_as_adviser(tx, review_id, tx.require(review_id, Permission.VIEW))
+
+
 def _votes_as_adviser(tx: Tx, review_id: int, role: Role) -> bool:
     if may(role, Permission.SCREEN):
         return False

@@ -7,9 +7,10 @@ hand-set status) is worked out in exactly one place.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cosynth.domain.screening.outcomes import Outcome, Status, outcome_of
 from cosynth.domain.screening.stages import Stage, StageProtocol, default_protocol
@@ -17,6 +18,8 @@ from cosynth.domain.screening.votes import Resolution, Vote, current_votes
 from cosynth.services.workspace import Tx
 from cosynth.store import dedup as dedup_store
 from cosynth.store import screening as screening_store
+from cosynth.store.screening import StageVersion
+from cosynth.store.session import WROTE
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class StageState:
     advice: dict[int, list[Vote]]
     history: dict[int, list[Vote]]
     resolutions: dict[int, Resolution]
-    outcomes: Mapping[int, Outcome]
+    outcomes: StageOutcomes
     assignments: dict[int, set[str]]
     previous: StageState | None = None
     unit_set: frozenset[int] = field(default_factory=frozenset)
@@ -75,19 +78,143 @@ class StageOutcomes(Mapping[int, Outcome]):
     def __len__(self) -> int:
         return len(self._units)
 
+    @property
+    def decided(self) -> dict[int, Outcome]:
+        """The outcomes of records someone has voted on or resolved (the rest are awaiting)."""
+        return self._decided
+
+    @property
+    def untouched(self) -> Outcome:
+        return self._untouched
+
 
 def stage_protocol_in_force(tx: Tx, review_id: int, stage: Stage) -> StageProtocol:
     return screening_store.latest_protocol(tx.session, review_id, stage) or default_protocol(stage)
 
 
 def load_stage(tx: Tx, review_id: int, stage: Stage) -> StageState:
-    """Derive the state of `stage` (full text screens what title/abstract included)."""
+    """The state of `stage` (full text screens what title/abstract included), as stored now.
+
+    A big stage takes a large part of a second to derive, and every screening
+    page needs it, so each process keeps the latest state of each stage and
+    asks the store only what changed (`stage_version`): nothing, or only new
+    votes (applied to the kept state), or anything else (derived again).
+    A transaction that has written keeps away from the kept states: what it
+    sees is not yet anyone else's, and may still be rolled back.
+    """
+    previous = load_stage(tx, review_id, Stage.TITLE_ABSTRACT) if stage is Stage.FULL_TEXT else None
+    if tx.session.info.get(WROTE):
+        return _load(tx, review_id, stage, previous)
+    version = screening_store.stage_version(tx.session, review_id, stage)
+    key = (tx.session.get_bind().engine.url.render_as_string(), review_id, stage)
+    with _KEPT_LOCK:
+        kept = _KEPT.setdefault(key, _Kept())
+    with kept.lock:
+        state = kept.state_at(version, previous)
+        if state is None and kept.advances_to(version, previous):
+            state = kept.advance(tx, review_id, version)
+        if state is None:
+            state = _load(tx, review_id, stage, previous)
+            kept.replace(state, version)
+        return state
+
+
+class _Kept:
+    """One stage's latest state in this process, and the version it was derived at."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.state: StageState | None = None
+        self.version: StageVersion | None = None
+        self.vote_ids: set[int] = set()
+
+    def state_at(self, version: StageVersion, previous: StageState | None) -> StageState | None:
+        if self.state is None or self.version is None or self.state.previous is not previous:
+            return None
+        same = self.version == version
+        # A reading transaction that began before the kept state was brought
+        # up to date sees fewer votes than it holds: newer votes are no harm.
+        newer = self.version.others == version.others and self.version.votes > version.votes
+        return self.state if same or newer else None
+
+    def advances_to(self, version: StageVersion, previous: StageState | None) -> bool:
+        return (
+            self.state is not None
+            and self.version is not None
+            and self.state.previous is previous
+            and self.version.others == version.others
+            and self.version.votes < version.votes
+        )
+
+    def advance(self, tx: Tx, review_id: int, version: StageVersion) -> StageState | None:
+        """The kept state with the votes cast since applied; None when some cannot be found."""
+        assert self.state is not None and self.version is not None
+        state = self.state
+        since = max(0, self.version.last_vote - _LATE_COMMIT_WINDOW)
+        new = [
+            vote
+            for vote in screening_store.votes_after(tx.session, review_id, state.stage, since)
+            if vote.id not in self.vote_ids
+        ]
+        if len(self.vote_ids) + len(new) != version.votes:
+            return None
+        advanced = _with_votes(state, new)
+        self.vote_ids.update(vote.id for vote in new)
+        self.state, self.version = advanced, version
+        return advanced
+
+    def replace(self, state: StageState, version: StageVersion) -> None:
+        self.state, self.version = state, version
+        self.vote_ids = {vote.id for cast in state.history.values() for vote in cast}
+
+
+# Votes that committed after a newer one are looked for this far back (ids);
+# PostgreSQL can commit them out of order while many people vote at once.
+_LATE_COMMIT_WINDOW = 2_000
+_KEPT: dict[tuple[str, int, Stage], _Kept] = {}
+_KEPT_LOCK = threading.Lock()
+
+
+def _with_votes(state: StageState, new: list[Vote]) -> StageState:
+    """`state` with `new` votes applied: only the records they touch are derived again."""
+    history = dict(state.history)
+    touched: set[int] = set()
+    for vote in new:
+        unit = state.unit_of(vote.record_id)
+        history[unit] = [*history.get(unit, ()), vote]
+        touched.add(unit)
+    votes, advice = dict(state.votes), dict(state.advice)
+    decided = dict(state.outcomes.decided)
+    for unit in touched:
+        current = current_votes(history[unit])
+        votes[unit] = [vote for vote in current if not vote.advice]
+        advice[unit] = [vote for vote in current if vote.advice]
+        if unit in state.unit_set:
+            decided[unit] = outcome_of(
+                state.stage,
+                votes[unit],
+                required=state.protocol.reviewers_required,
+                resolution=state.resolutions.get(unit),
+            )
+    return replace(
+        state,
+        votes=votes,
+        advice=advice,
+        history=history,
+        outcomes=StageOutcomes(state.unit_set, decided, state.outcomes.untouched),
+    )
+
+
+def _load(tx: Tx, review_id: int, stage: Stage, previous: StageState | None) -> StageState:
+    """Derive the state of `stage` from the store, whole."""
     merged_into = dedup_store.group_of_records(tx.session, review_id)
-    previous = None
-    if stage is Stage.FULL_TEXT:
-        previous = load_stage(tx, review_id, Stage.TITLE_ABSTRACT)
+    if previous is not None:
         units = tuple(
-            unit for unit in previous.units if previous.outcomes[unit].status is Status.INCLUDED
+            sorted(
+                unit
+                for unit, outcome in previous.outcomes.decided.items()
+                if outcome.status is Status.INCLUDED
+            )
         )
     else:
         units = tuple(screening_store.unit_ids(tx.session, review_id))

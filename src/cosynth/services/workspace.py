@@ -63,9 +63,14 @@ class Workspace:
         return self.engine.url.render_as_string(hide_password=True)
 
     @contextmanager
-    def transaction(self, actor: str) -> Iterator[Tx]:
-        """Run a unit of work: committed whole when the block ends, rolled back on any error."""
-        with transaction(self.engine) as session:
+    def transaction(self, actor: str, *, read_only: bool = False) -> Iterator[Tx]:
+        """Run a unit of work: committed whole when the block ends, rolled back on any error.
+
+        A `read_only` unit takes no write lock (SQLite readers then run beside
+        the writer) and the database refuses any write inside it.
+        """
+        engine = store_engine.reading(self.engine) if read_only else self.engine
+        with transaction(engine) as session:
             yield Tx(session=session, actor=actor)
 
     def close(self) -> None:

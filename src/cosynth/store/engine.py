@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -47,7 +47,9 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "begin", _begin_read_only)
+    return engine
 
 
 def _tune_sqlite(dbapi_connection: object, _record: ConnectionPoolEntry) -> None:
@@ -63,10 +65,37 @@ def _tune_sqlite(dbapi_connection: object, _record: ConnectionPoolEntry) -> None
     cursor.close()
 
 
-def _begin_immediate(connection: object) -> None:
+# The execution option that marks a transaction as reading only (see `reading`).
+READ_ONLY = "cosynth_read_only"
+
+
+def reading(engine: Engine) -> Engine:
+    """The same engine, with every transaction begun on it only reading.
+
+    On SQLite a reading transaction is a deferred BEGIN with `query_only`
+    set: it takes no write lock, so readers run beside the one writer that
+    WAL allows instead of queueing behind it (https://sqlite.org/wal.html).
+    On PostgreSQL it is `READ ONLY`. Either way a write inside it is refused
+    by the database, so a page that only reads cannot change anything.
+    """
+    return engine.execution_options(**{READ_ONLY: True})
+
+
+def _begin_immediate(connection: Connection) -> None:
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("PRAGMA query_only = ON")
+        return
     # BEGIN IMMEDIATE takes the write lock at the start, so two writers queue
     # on busy_timeout instead of one failing half-way with "database is locked".
-    connection.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+    # query_only is a connection setting: a writer resets what a reader set.
+    connection.exec_driver_sql("PRAGMA query_only = OFF")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _begin_read_only(connection: Connection) -> None:
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,8 +26,12 @@ from cosynth.store.tables import (
     AssignmentRow,
     Base,
     CalibrationRow,
+    DuplicateGroupRow,
+    GroupDissolutionRow,
     RecordRow,
     ResolutionRow,
+    ReviewRow,
+    SourceRow,
     StageProtocolRow,
     VoteRow,
 )
@@ -135,6 +140,90 @@ def stage_votes(
     if record_ids is not None:
         query = query.where(VoteRow.record_id.in_(list(record_ids)))
     return [_vote_of(row) for row in session.scalars(query.order_by(VoteRow.id))]
+
+
+def votes_after(session: Session, review_id: int, stage: Stage, after_id: int) -> list[Vote]:
+    """The stage's main-round votes with an id above `after_id`, oldest first."""
+    query = select(VoteRow).where(
+        VoteRow.review_id == review_id,
+        VoteRow.stage == stage.value,
+        VoteRow.calibration == False,  # noqa: E712 - SQL comparison
+        VoteRow.id > after_id,
+    )
+    return [_vote_of(row) for row in session.scalars(query.order_by(VoteRow.id))]
+
+
+def stage_version(session: Session, review_id: int, stage: Stage) -> StageVersion:
+    """Counts and newest ids of everything a stage's state is derived from, in one query.
+
+    Rows are only ever added (DESIGN.md rule 1), so an unchanged version means
+    an unchanged stage; a version whose only change is more votes can be
+    brought up to date from the new votes alone. The count beside each newest
+    id catches a row that committed after a newer one (PostgreSQL hands out
+    ids before commit, so they can land out of order).
+    """
+
+    def counted(row: type[Base], *where: ColumnElement[bool]) -> list[Any]:
+        table_id = row.id  # type: ignore[attr-defined]
+        return [
+            select(func.count(table_id)).where(*where).scalar_subquery(),
+            select(func.coalesce(func.max(table_id), 0)).where(*where).scalar_subquery(),
+        ]
+
+    of_stage = (VoteRow.review_id == review_id, VoteRow.stage == stage.value)
+    dissolved = (
+        select(func.count(GroupDissolutionRow.group_id))
+        .join(DuplicateGroupRow, DuplicateGroupRow.id == GroupDissolutionRow.group_id)
+        .where(DuplicateGroupRow.review_id == review_id)
+        .scalar_subquery()
+    )
+    columns = [
+        *counted(SourceRow, SourceRow.review_id == review_id),
+        *counted(DuplicateGroupRow, DuplicateGroupRow.review_id == review_id),
+        dissolved,
+        *counted(
+            StageProtocolRow,
+            StageProtocolRow.review_id == review_id,
+            StageProtocolRow.stage == stage.value,
+        ),
+        *counted(
+            ResolutionRow, ResolutionRow.review_id == review_id, ResolutionRow.stage == stage.value
+        ),
+        *counted(
+            AssignmentRow, AssignmentRow.review_id == review_id, AssignmentRow.stage == stage.value
+        ),
+        *counted(VoteRow, *of_stage, VoteRow.calibration == False),  # noqa: E712
+    ]
+    # The review's creation time and the newest vote's time tell apart two
+    # stores with the same counts: a review deleted and another made in its
+    # place, or an older backup restored and voted on again.
+    moments = [
+        select(ReviewRow.created_at).where(ReviewRow.id == review_id).scalar_subquery(),
+        select(func.max(VoteRow.cast_at)).where(*of_stage).scalar_subquery(),
+    ]
+    found = session.execute(select(*columns, *moments)).one()
+    counts = [int(n or 0) for n in found[: len(columns)]]
+    return StageVersion(
+        others=(*counts[:-2], _moment(found[-2])),
+        votes=counts[-2],
+        last_vote=counts[-1],
+        last_cast=_moment(found[-1]),
+    )
+
+
+def _moment(value: object) -> str:
+    # A scalar subquery's time comes back as text on SQLite, as a datetime on PostgreSQL.
+    return str(value) if value is not None else ""
+
+
+@dataclass(frozen=True, slots=True)
+class StageVersion:
+    """See `stage_version`: `others` covers all but the votes, which are counted apart."""
+
+    others: tuple[int | str, ...]
+    votes: int
+    last_vote: int
+    last_cast: str
 
 
 def any_votes(session: Session, review_id: int, stage: Stage, *, calibration: bool = False) -> bool:

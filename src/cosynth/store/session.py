@@ -5,13 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from cosynth.errors import StoreError
 
-__all__ = ["Session", "transaction"]
+__all__ = ["WROTE", "Session", "transaction"]
+
+# Set in a session's `info` once it has flushed a change: state kept between
+# transactions (see `cosynth.services.screening_state`) must not learn from
+# what may still be rolled back.
+WROTE = "cosynth_wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_write(session: Session, _context: object) -> None:
+    session.info[WROTE] = True
 
 
 @contextmanager

@@ -500,7 +500,7 @@ class CoproductionSchemeRow(Base):
 
 
 class CoproductionRatingRow(Base):
-    """A rater's level for a study on one scale, or the consensus. Never edited: the latest holds."""
+    """A rater's level for a study on a scale, or the consensus. Never edited: the latest holds."""
 
     __tablename__ = "coproduction_ratings"
     __table_args__ = (Index("ix_coproduction_ratings_review_record", "review_id", "record_id"),)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import cast
 
-from flask import abort, current_app, g
+from flask import abort, current_app, g, request
 
 from cosynth.domain.accounts import User
 from cosynth.domain.screening.stages import Stage
@@ -25,8 +25,14 @@ def current_user() -> User:
 @contextmanager
 def transaction() -> Iterator[Tx]:
     """One unit of work as the signed-in person: committed whole, or not at all."""
-    with workspace().transaction(current_user().username) as tx:
+    with workspace().transaction(current_user().username, read_only=_reading()) as tx:
         yield tx
+
+
+def _reading() -> bool:
+    # GET and HEAD only read (every change is a POST that redirects: issue 5),
+    # so their transactions take no write lock and may not write.
+    return request.method in {"GET", "HEAD"}
 
 
 @contextmanager

@@ -85,11 +85,14 @@ def record(review_id: int, stage: str, record_id: int) -> str:
 @login_required
 def vote(review_id: int, stage: str, record_id: int) -> Response:
     at = stage_or_404(stage)
-    try:
-        decision = Decision(request.form.get("decision", ""))
-    except ValueError:
-        abort(400)
     with transaction() as tx:
+        try:
+            decision = Decision(request.form.get("decision", ""))
+        except ValueError:
+            # Who may vote is asked before the form is judged (issue 5): an
+            # outsider learns nothing of the form's rules.
+            screening_service.check_may_vote(tx, review_id)
+            abort(400)
         screening_service.cast_vote(
             tx,
             review_id,
