@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from cosynth.domain.screening.stages import Stage
@@ -64,3 +66,28 @@ def test_it_gives_mallory_nothing(workspace: Workspace, team: Team, records: lis
 
     with pytest.raises(PermissionDeniedError):
         queue_of(workspace, "mallory", team, Order.FILE)
+
+
+def test_it_ranks_a_big_stage_in_the_background_and_catches_up(
+    workspace: Workspace, team: Team, records: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a big stage a page shows the newest ranking finished while the next one trains."""
+    from cosynth.services import screening_queue as queues
+
+    monkeypatch.setattr(queues, "BACKGROUND_FROM", 0)
+    monkeypatch.setattr(queues, "_RETRAINER", queues._Retrainer())
+    both_vote(workspace, team, records[0], INCLUDE, INCLUDE)
+    first = queue_of(workspace, "bob", team, Order.RANKED)  # the first page ranks at once
+    assert "Random order until" in first.note
+    both_vote(workspace, team, records[2], EXCLUDE, EXCLUDE)
+    at_once = queue_of(workspace, "bob", team, Order.RANKED)
+    # What bob has voted on never shows, even in a ranking made before his vote.
+    assert set(at_once.record_ids) == {records[1], records[3], records[4], records[5]}
+    parking = records[TITLES.index("Hospital car parking charges and staff satisfaction")]
+    deadline = time.monotonic() + 30
+    while True:
+        caught_up = queue_of(workspace, "bob", team, Order.RANKED)
+        if caught_up.note == "" and caught_up.record_ids[-1] == parking:
+            break
+        assert time.monotonic() < deadline, "the background retrain never caught up"
+        time.sleep(0.05)

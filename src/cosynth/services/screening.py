@@ -498,11 +498,14 @@ def _check_third_reviewer(tx: Tx, review_id: int, role: Role, state: StageState,
 def stage_progress(tx: Tx, review_id: int, *, stage: Stage) -> StageProgress:
     tx.require(review_id, Permission.VIEW)
     state = load_stage(tx, review_id, stage)
-    statuses = Counter(state.outcomes[unit].status for unit in state.units)
+    # Records no one has touched share one outcome: count them, do not visit them.
+    decided = state.outcomes.decided
+    statuses = Counter(outcome.status for outcome in decided.values())
+    statuses[state.outcomes.untouched.status] += len(state.units) - len(decided)
     partly = sum(
         1
-        for unit in state.units
-        if state.outcomes[unit].status is Status.AWAITING and state.votes.get(unit)
+        for unit, outcome in decided.items()
+        if outcome.status is Status.AWAITING and state.votes.get(unit)
     )
     automated = {
         unit
@@ -510,9 +513,9 @@ def stage_progress(tx: Tx, review_id: int, *, stage: Stage) -> StageProgress:
         if resolution.method is ResolutionMethod.AUTOMATION
     }
     reasons = Counter(
-        state.outcomes[unit].reason or "(no reason given)"
-        for unit in state.units
-        if state.outcomes[unit].status is Status.EXCLUDED and unit not in automated
+        outcome.reason or "(no reason given)"
+        for unit, outcome in decided.items()
+        if outcome.status is Status.EXCLUDED and unit not in automated
     )
     return StageProgress(
         stage=stage,
@@ -531,13 +534,16 @@ def stage_progress(tx: Tx, review_id: int, *, stage: Stage) -> StageProgress:
 
 def _reviewer_progress(tx: Tx, review_id: int, state: StageState) -> tuple[ReviewerProgress, ...]:
     voted: Counter[str] = Counter(
-        vote.reviewer for unit in state.units for vote in state.votes.get(unit, [])
+        vote.reviewer
+        for unit, cast in state.votes.items()
+        if unit in state.unit_set
+        for vote in cast
     )
     people = []
     for member in review_store.members_of(tx.session, review_id):
         if not may(member.role, Permission.SCREEN):
             continue
-        to_do = sum(1 for unit in state.units if needs_vote_from(state, unit, member.username))
+        to_do = len(waiting_for(state, member.username))
         people.append(ReviewerProgress(member.username, voted[member.username], to_do))
     return tuple(people)
 
@@ -554,14 +560,34 @@ def needs_vote_from(state: StageState, unit: int, person: str, *, advice: bool =
     return len(state.votes.get(unit, [])) < state.protocol.reviewers_required
 
 
+def waiting_for(state: StageState, person: str, *, advice: bool = False) -> list[int]:
+    """The units waiting for `person`'s vote (or advice), in stage order: `needs_vote_from` for all.
+
+    Only records someone has voted on, resolved or been assigned can differ
+    from an untouched record, so only those are asked one by one; a stage of
+    100,000 records is then a set lookup per record, not a rule per record.
+    """
+    if advice or state.protocol.assignment is Assignment.ASSIGNED:
+        mine = {unit for unit, people in state.assignments.items() if person in people}
+        return [
+            unit
+            for unit in state.units
+            if unit in mine and needs_vote_from(state, unit, person, advice=advice)
+        ]
+    touched = state.votes.keys() | state.advice.keys() | state.resolutions.keys()
+    blocked = {unit for unit in touched if not needs_vote_from(state, unit, person)}
+    if state.protocol.reviewers_required < 1:
+        return []
+    return [unit for unit in state.units if unit not in blocked]
+
+
 def records_to_screen(tx: Tx, review_id: int, *, stage: Stage) -> list[int]:
     """The acting person's queue at `stage`, in record order (ranking orders it elsewhere)."""
     role = tx.require(review_id, Permission.VIEW)
     advice = not may(role, Permission.SCREEN)
     if advice and not may(role, Permission.ADVISE):
         return []
-    state = load_stage(tx, review_id, stage)
-    return [unit for unit in state.units if needs_vote_from(state, unit, tx.actor, advice=advice)]
+    return waiting_for(load_stage(tx, review_id, stage), tx.actor, advice=advice)
 
 
 EXPORT_COLUMNS = (
