@@ -373,11 +373,11 @@ def _ranking(tx: Tx, job: Job, reporter: _Reporter) -> tuple[dict[str, Any], str
     reporter(1, 1, "Ranked")
     result = {
         "stage": stage.value,
-        "waiting": len(queue.record_ids),
+        "waiting": queue.waiting,
         "ranker": queue.ranker,
         "note": queue.note,
     }
-    return result, f"Ranked the {len(queue.record_ids):,} records waiting for {tx.actor}."
+    return result, f"Ranked the {queue.waiting:,} records waiting for {tx.actor}."
 
 
 _WORK: dict[JobKind, Work] = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from typing import TextIO
@@ -543,7 +544,7 @@ def _reviewer_progress(tx: Tx, review_id: int, state: StageState) -> tuple[Revie
     for member in review_store.members_of(tx.session, review_id):
         if not may(member.role, Permission.SCREEN):
             continue
-        to_do = len(waiting_for(state, member.username))
+        to_do = len(waiting_set(state, member.username))
         people.append(ReviewerProgress(member.username, voted[member.username], to_do))
     return tuple(people)
 
@@ -560,25 +561,61 @@ def needs_vote_from(state: StageState, unit: int, person: str, *, advice: bool =
     return len(state.votes.get(unit, [])) < state.protocol.reviewers_required
 
 
-def waiting_for(state: StageState, person: str, *, advice: bool = False) -> list[int]:
-    """The units waiting for `person`'s vote (or advice), in stage order: `needs_vote_from` for all.
+@dataclass(frozen=True)
+class Waiting:
+    """The units waiting for one person at a stage: `needs_vote_from` for every unit, at once.
 
     Only records someone has voted on, resolved or been assigned can differ
-    from an untouched record, so only those are asked one by one; a stage of
-    100,000 records is then a set lookup per record, not a rule per record.
+    from an untouched record, so only those are asked the rule; for the rest
+    "is it waiting?" is a set lookup, and counting them is a subtraction. A
+    stage of 100,000 records is then never walked to answer a page.
     """
+
+    units: tuple[int, ...]
+    unit_set: frozenset[int]
+    # Either the few units that wait (assigned work, advice) or, when everyone
+    # screens everything, the touched units that do not.
+    only: frozenset[int] | None
+    blocked: frozenset[int]
+
+    def __contains__(self, unit: object) -> bool:
+        if self.only is not None:
+            return unit in self.only
+        return unit in self.unit_set and unit not in self.blocked
+
+    def __len__(self) -> int:
+        if self.only is not None:
+            return len(self.only)
+        return len(self.unit_set) - len(self.blocked & self.unit_set)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.in_order())
+
+    def in_order(self) -> list[int]:
+        return [unit for unit in self.units if unit in self]
+
+
+def waiting_set(state: StageState, person: str, *, advice: bool = False) -> Waiting:
+    """What waits for `person`'s vote (or advice) at this stage; see `Waiting`."""
     if advice or state.protocol.assignment is Assignment.ASSIGNED:
-        mine = {unit for unit, people in state.assignments.items() if person in people}
-        return [
+        only = frozenset(
             unit
-            for unit in state.units
-            if unit in mine and needs_vote_from(state, unit, person, advice=advice)
-        ]
-    touched = state.votes.keys() | state.advice.keys() | state.resolutions.keys()
-    blocked = {unit for unit in touched if not needs_vote_from(state, unit, person)}
+            for unit, people in state.assignments.items()
+            if person in people
+            and unit in state.unit_set
+            and needs_vote_from(state, unit, person, advice=advice)
+        )
+        return Waiting(state.units, state.unit_set, only, frozenset())
     if state.protocol.reviewers_required < 1:
-        return []
-    return [unit for unit in state.units if unit not in blocked]
+        return Waiting(state.units, state.unit_set, frozenset(), frozenset())
+    touched = state.votes.keys() | state.advice.keys() | state.resolutions.keys()
+    blocked = frozenset(unit for unit in touched if not needs_vote_from(state, unit, person))
+    return Waiting(state.units, state.unit_set, None, blocked)
+
+
+def waiting_for(state: StageState, person: str, *, advice: bool = False) -> list[int]:
+    """The units waiting for `person`'s vote (or advice), in stage order."""
+    return waiting_set(state, person, advice=advice).in_order()
 
 
 def records_to_screen(tx: Tx, review_id: int, *, stage: Stage) -> list[int]:

@@ -13,8 +13,11 @@ import logging
 import random
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from cosynth.domain.roles import Permission, Role, may
 from cosynth.domain.screening.outcomes import counts_as_relevant
@@ -24,10 +27,9 @@ from cosynth.ranking.base import PreparedCorpus, Ranker, document_text
 from cosynth.ranking.queue import rank_queue
 from cosynth.ranking.registry import load_ranker
 from cosynth.ranking.stopping import StoppingStatistics, stopping_statistics
-from cosynth.services.screening import RecordScreening, screening_view, waiting_for
+from cosynth.services.screening import RecordScreening, Waiting, screening_view, waiting_set
 from cosynth.services.screening_state import StageState, load_stage
 from cosynth.services.workspace import Tx
-from cosynth.store import records as record_store
 from cosynth.store import screening as screening_store
 
 # One record in twenty is an exploration pick (see `cosynth.ranking.queue`), so
@@ -44,17 +46,56 @@ class Order(StrEnum):
     FILE = "file"
 
 
-@dataclass(frozen=True, slots=True)
 class Queue:
-    """The acting person's records still to screen, first to last."""
+    """The acting person's records still to screen, first to last.
 
-    stage: Stage
-    order: Order
-    record_ids: tuple[int, ...]
-    explored: frozenset[int] = frozenset()
-    ranker: str = ""
-    note: str = ""
-    stopping: StoppingStatistics | None = None
+    A page needs the first record and how many wait, not the whole list: on
+    a stage of 100,000 records the queue is kept as an order over the stage
+    (`candidates`, which may hold records no longer waiting) and a test of
+    what waits, and `record_ids` is only built when asked for.
+    """
+
+    def __init__(
+        self,
+        stage: Stage,
+        order: Order,
+        candidates: Sequence[int],
+        waiting: Collection[int] | None = None,
+        *,
+        explored: frozenset[int] = frozenset(),
+        ranker: str = "",
+        note: str = "",
+        stopping: StoppingStatistics | None = None,
+    ) -> None:
+        self.stage, self.order = stage, order
+        self.ranker, self.note, self.stopping = ranker, note, stopping
+        self._candidates = candidates
+        self._waiting: Collection[int] = frozenset(candidates) if waiting is None else waiting
+        self.explored = frozenset(unit for unit in explored if unit in self._waiting)
+
+    @property
+    def first(self) -> int | None:
+        """The record to screen next, or None when nothing waits."""
+        found = next((unit for unit in self._candidates if unit in self._waiting), None)
+        if found is None and self.waiting:
+            return self.record_ids[0]
+        return found
+
+    @property
+    def waiting(self) -> int:
+        """How many records wait."""
+        return len(self._waiting)
+
+    @cached_property
+    def record_ids(self) -> tuple[int, ...]:
+        """Every waiting record, first to last."""
+        ordered = [unit for unit in self._candidates if unit in self._waiting]
+        if len(ordered) < len(self._waiting):
+            # Records waiting again since the order was made (a withdrawn
+            # resolution, say) go last rather than missing.
+            placed = set(ordered)
+            ordered += sorted(unit for unit in self._waiting if unit not in placed)
+        return tuple(ordered)
 
 
 def screening_queue(
@@ -73,7 +114,7 @@ def screening_queue(
     if calibration:
         # Everyone meets the calibration sample in the same order: it measures
         # agreement on the criteria, and a ranking would only add noise.
-        return Queue(stage, Order.FILE, tuple(_calibration_waiting(tx, review_id, stage)))
+        return Queue(stage, Order.FILE, _calibration_waiting(tx, review_id, stage))
     return _queue_from(tx, review_id, load_stage(tx, review_id, stage), role, order, seed=seed)
 
 
@@ -104,16 +145,25 @@ def _queue_from(
 ) -> Queue:
     stage = state.stage
     advice = not may(role, Permission.SCREEN)
-    waiting = waiting_for(state, tx.actor, advice=advice)
+    waiting = waiting_set(state, tx.actor, advice=advice)
     if order is Order.FILE:
-        return Queue(stage, order, tuple(waiting))
+        return Queue(stage, order, state.units, waiting)
     if order is Order.RANDOM:
-        shuffled = list(waiting)
-        random.Random(f"{review_id}:{stage}:{tx.actor}:{seed}").shuffle(shuffled)  # noqa: S311
-        return Queue(stage, order, tuple(shuffled))
+        return Queue(stage, order, _shuffled(review_id, state, tx.actor, seed), waiting)
     if order is Order.DATE:
-        return Queue(stage, order, tuple(_by_date(tx, review_id, waiting)))
+        return Queue(stage, order, _by_date(tx, review_id, state), waiting)
     return _ranked(tx, review_id, state, waiting, seed=seed)
+
+
+def _shuffled(review_id: int, state: StageState, person: str, seed: int) -> tuple[int, ...]:
+    """One fixed random order of the stage per person, so the order holds as records are voted."""
+    key = ("random", review_id, state.stage, person, seed, hash(state.units))
+    found = _ORDERS.get(key)
+    if found is None:
+        shuffled = list(state.units)
+        random.Random(f"{review_id}:{state.stage}:{person}:{seed}").shuffle(shuffled)  # noqa: S311
+        found = _ORDERS.keep(key, tuple(shuffled))
+    return found
 
 
 def _calibration_waiting(tx: Tx, review_id: int, stage: Stage) -> list[int]:
@@ -130,16 +180,48 @@ def _calibration_waiting(tx: Tx, review_id: int, stage: Stage) -> list[int]:
     return [unit for unit in found[1] if unit not in voted]
 
 
-def _by_date(tx: Tx, review_id: int, waiting: list[int]) -> list[int]:
+def _by_date(tx: Tx, review_id: int, state: StageState) -> tuple[int, ...]:
     """Newest publication year first; records without a year last."""
-    years = {
-        record.id: record.citation.year
-        for record in (record_store.get_record(tx.session, review_id, unit) for unit in waiting)
-        if record is not None
-    }
-    return sorted(
-        waiting, key=lambda unit: (years.get(unit) is None, -(years.get(unit) or 0), unit)
-    )
+    key = ("date", _store_key(tx), review_id, state.stage, hash(state.units))
+    found = _ORDERS.get(key)
+    if found is None:
+        years = screening_store.publication_years(tx.session, review_id)
+        found = _ORDERS.keep(
+            key,
+            tuple(
+                sorted(
+                    state.units,
+                    key=lambda unit: (years.get(unit) is None, -(years.get(unit) or 0), unit),
+                )
+            ),
+        )
+    return found
+
+
+class _KeptOrders:
+    """Orders of whole stages, kept a while: they change only when the stage's records do."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._orders: OrderedDict[tuple[object, ...], tuple[int, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> tuple[int, ...] | None:
+        with self._lock:
+            found = self._orders.get(key)
+            if found is not None:
+                self._orders.move_to_end(key)
+            return found
+
+    def keep(self, key: tuple[object, ...], order: tuple[int, ...]) -> tuple[int, ...]:
+        with self._lock:
+            self._orders[key] = order
+            while len(self._orders) > self._size:
+                self._orders.popitem(last=False)
+        return order
+
+
+_ORDERS = _KeptOrders()
 
 
 def training_labels(state: StageState, person: str) -> dict[int, bool]:
@@ -158,29 +240,22 @@ def training_labels(state: StageState, person: str) -> dict[int, bool]:
     return dict(sorted(labels.items()))
 
 
-def _ranked(tx: Tx, review_id: int, state: StageState, waiting: list[int], *, seed: int) -> Queue:
+def _ranked(tx: Tx, review_id: int, state: StageState, waiting: Waiting, *, seed: int) -> Queue:
     """Rank the waiting records with the default ranker, trained on what the person may know."""
     ranker = load_ranker()
     units = state.units
     prepared = _prepared(tx, review_id, state.stage, units, ranker)
     known = training_labels(state, tx.actor)
-    wanted = set(waiting)
     # Records the person must still vote on are ranked even if known from
     # elsewhere (e.g. assigned to a third reviewer): the model may not treat
     # them as labelled.
-    labels = {unit: relevant for unit, relevant in known.items() if unit not in wanted}
+    labels = {unit: relevant for unit, relevant in known.items() if unit not in waiting}
     job = _RankingJob(units, prepared, ranker, labels, seed)
     if len(units) < BACKGROUND_FROM:
         ranking = job.run()
     else:
         key = (_store_key(tx), review_id, state.stage, tx.actor, ranker.name, seed)
         ranking = _RETRAINER.latest(key, job)
-    order = [unit for unit in ranking.order if unit in wanted]
-    if len(order) < len(wanted):
-        # Records that became waiting since the ranking was made (a vote
-        # withdrawn by a new protocol, say) go last rather than missing.
-        ranked = set(order)
-        order += [unit for unit in waiting if unit not in ranked]
     note = (
         ""
         if ranking.model_used
@@ -192,8 +267,9 @@ def _ranked(tx: Tx, review_id: int, state: StageState, waiting: list[int], *, se
     return Queue(
         state.stage,
         Order.RANKED,
-        tuple(order),
-        explored=ranking.explored & wanted,
+        ranking.order,
+        waiting,
+        explored=ranking.explored,
         ranker=ranker.name,
         note=note,
         stopping=_stopping(state, known),

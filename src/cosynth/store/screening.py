@@ -510,3 +510,11 @@ def screening_texts(session: Session, review_id: int) -> dict[int, tuple[str, st
         record_id: (title or "", abstract or "", "; ".join(str(k) for k in keywords or ()))
         for record_id, title, abstract, keywords in rows
     }
+
+
+def publication_years(session: Session, review_id: int) -> dict[int, int | None]:
+    """Record id -> its publication year (None when unknown), for the date order."""
+    rows = session.execute(
+        select(RecordRow.id, RecordRow.year).where(RecordRow.review_id == review_id)
+    )
+    return {record_id: year for record_id, year in rows}

@@ -40,15 +40,14 @@ def next_record(review_id: int, stage: str) -> str | Response:
         queue = screening_queue(tx, review_id, stage=at, order=order)
         # The stage's counts are only for the "nothing waiting" page: counting
         # every reviewer's share costs more than the redirect itself.
+        first = queue.first
         progress = (
-            None if queue.record_ids else screening_service.stage_progress(tx, review_id, stage=at)
+            None if first is not None else screening_service.stage_progress(tx, review_id, stage=at)
         )
-    if progress is not None:
+    if first is None:
         return render_template("screening/done.html", review=review, stage=at, progress=progress)
     return redirect(
-        url_for(
-            "screening.record", review_id=review_id, stage=at.value, record_id=queue.record_ids[0]
-        ),
+        url_for("screening.record", review_id=review_id, stage=at.value, record_id=first),
         303,
     )
 
@@ -72,7 +71,7 @@ def record(review_id: int, stage: str, record_id: int) -> str:
         title=highlight(citation.title, terms),
         abstract=highlight(citation.abstract, terms),
         keywords=[highlight(keyword, terms) for keyword in citation.keywords],
-        waiting=len(queue.record_ids),
+        waiting=queue.waiting,
         stopping=queue.stopping,
         explored=view.record.id in queue.explored,
         order=queue.order,
