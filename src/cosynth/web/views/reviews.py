@@ -7,6 +7,7 @@ from flask import Blueprint, render_template
 from cosynth.domain.roles import Permission, may
 from cosynth.domain.screening.stages import Stage
 from cosynth.services import agreement as agreement_service
+from cosynth.services import appraisal as appraisal_service
 from cosynth.services import fulltext as fulltext_service
 from cosynth.services import reviews as review_service
 from cosynth.services import screening as screening_service
@@ -34,6 +35,9 @@ def dashboard(review_id: int) -> str:
         stages = [screening_service.stage_progress(tx, review_id, stage=s) for s in Stage]
         agreement = [agreement_service.screening_agreement(tx, review_id, stage=s) for s in Stage]
         retrieval = fulltext_service.retrieval_summary(tx, review_id)
+        # Studies below the appraisal threshold leave the review after full
+        # text; PRISMA 2020 lists them among the reports excluded, with why.
+        appraisal_excluded = appraisal_service.appraisal_exclusions(tx, review_id)
     return render_template(
         "reviews/dashboard.html",
         review=review,
@@ -43,4 +47,5 @@ def dashboard(review_id: int) -> str:
         stages=stages,
         agreement=agreement,
         retrieval=retrieval,
+        appraisal_excluded=appraisal_excluded,
     )
