@@ -71,7 +71,15 @@ class Queue:
         self.ranker, self.note, self.stopping = ranker, note, stopping
         self._candidates = candidates
         self._waiting: Collection[int] = frozenset(candidates) if waiting is None else waiting
-        self.explored = frozenset(unit for unit in explored if unit in self._waiting)
+        self._explored = explored
+
+    @cached_property
+    def explored(self) -> frozenset[int]:
+        """The waiting records placed by exploration, not by the model."""
+        return frozenset(unit for unit in self._explored if unit in self._waiting)
+
+    def is_explored(self, unit: int) -> bool:
+        return unit in self._explored and unit in self._waiting
 
     @property
     def first(self) -> int | None:

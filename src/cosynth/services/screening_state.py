@@ -151,11 +151,9 @@ class _Kept:
         assert self.state is not None and self.version is not None
         state = self.state
         since = max(0, self.version.last_vote - _LATE_COMMIT_WINDOW)
-        new = [
-            vote
-            for vote in screening_store.votes_after(tx.session, review_id, state.stage, since)
-            if vote.id not in self.vote_ids
-        ]
+        new = screening_store.votes_after(
+            tx.session, review_id, state.stage, since, known=self.vote_ids
+        )
         if len(self.vote_ids) + len(new) != version.votes:
             return None
         advanced = _with_votes(state, new)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -142,15 +142,27 @@ def stage_votes(
     return [_vote_of(row) for row in session.scalars(query.order_by(VoteRow.id))]
 
 
-def votes_after(session: Session, review_id: int, stage: Stage, after_id: int) -> list[Vote]:
-    """The stage's main-round votes with an id above `after_id`, oldest first."""
-    query = select(VoteRow).where(
-        VoteRow.review_id == review_id,
-        VoteRow.stage == stage.value,
-        VoteRow.calibration == False,  # noqa: E712 - SQL comparison
-        VoteRow.id > after_id,
+def votes_after(
+    session: Session, review_id: int, stage: Stage, after_id: int, *, known: Container[int]
+) -> list[Vote]:
+    """The stage's main-round votes with an id above `after_id` and not in `known`, oldest first.
+
+    The ids are read first, and only the votes not known are read whole: the
+    window looked back over is wide, and most of it is known already.
+    """
+    ids = session.scalars(
+        select(VoteRow.id).where(
+            VoteRow.review_id == review_id,
+            VoteRow.stage == stage.value,
+            VoteRow.calibration == False,  # noqa: E712 - SQL comparison
+            VoteRow.id > after_id,
+        )
     )
-    return [_vote_of(row) for row in session.scalars(query.order_by(VoteRow.id))]
+    new = [vote_id for vote_id in ids if vote_id not in known]
+    if not new:
+        return []
+    rows = session.scalars(select(VoteRow).where(VoteRow.id.in_(new)).order_by(VoteRow.id))
+    return [_vote_of(row) for row in rows]
 
 
 def stage_version(session: Session, review_id: int, stage: Stage) -> StageVersion:
@@ -517,4 +529,4 @@ def publication_years(session: Session, review_id: int) -> dict[int, int | None]
     rows = session.execute(
         select(RecordRow.id, RecordRow.year).where(RecordRow.review_id == review_id)
     )
-    return {record_id: year for record_id, year in rows}
+    return dict(rows.tuples().all())

@@ -73,7 +73,7 @@ def record(review_id: int, stage: str, record_id: int) -> str:
         keywords=[highlight(keyword, terms) for keyword in citation.keywords],
         waiting=queue.waiting,
         stopping=queue.stopping,
-        explored=view.record.id in queue.explored,
+        explored=queue.is_explored(view.record.id),
         order=queue.order,
         orders=list(Order),
         shortcuts=current_user().keyboard_shortcuts,
