@@ -232,8 +232,11 @@ class _KeptOrders:
 _ORDERS = _KeptOrders()
 
 
-def training_labels(state: StageState, person: str) -> dict[int, bool]:
-    """Record id -> relevant?, as far as `person` may know it (see the module's docstring)."""
+def training_labels(state: StageState, person: str | None) -> dict[int, bool]:
+    """Record id -> relevant?, as far as `person` may know it (see the module's docstring).
+
+    With no person: only the outcomes everyone may see.
+    """
     labels: dict[int, bool] = {}
     # Untouched records are awaiting, which teaches nothing: only records with
     # an outcome of their own can be labels.
@@ -241,6 +244,8 @@ def training_labels(state: StageState, person: str) -> dict[int, bool]:
         relevant = counts_as_relevant(outcome)
         if relevant is not None:
             labels[unit] = relevant
+            continue
+        if person is None:
             continue
         mine = next((v for v in state.votes.get(unit, []) if v.reviewer == person), None)
         if mine is not None and mine.decision is not Decision.UNSURE:
@@ -262,8 +267,11 @@ def _ranked(tx: Tx, review_id: int, state: StageState, waiting: Waiting, *, seed
     if len(units) < BACKGROUND_FROM:
         ranking = job.run()
     else:
-        key = (_store_key(tx), review_id, state.stage, tx.actor, ranker.name, seed)
-        ranking = _RETRAINER.latest(key, job)
+        stage_key = (_store_key(tx), review_id, state.stage, ranker.name, seed)
+        # Until a person's own ranking is ready they see the stage's shared
+        # one, trained only on outcomes everyone may see (blinding holds).
+        shared = _RankingJob(units, prepared, ranker, training_labels(state, None), seed)
+        ranking = _RETRAINER.latest((*stage_key, tx.actor), job, shared=(stage_key, shared))
     note = (
         ""
         if ranking.model_used
@@ -346,20 +354,40 @@ class _Retrainer:
         self._kept: dict[tuple[object, ...], _Ranking] = {}
         self._waiting: dict[tuple[object, ...], _RankingJob] = {}
         self._thread: threading.Thread | None = None
+        self._first = threading.Lock()
 
-    def latest(self, key: tuple[object, ...], job: _RankingJob) -> _Ranking:
+    def latest(
+        self,
+        key: tuple[object, ...],
+        job: _RankingJob,
+        *,
+        shared: tuple[tuple[object, ...], _RankingJob],
+    ) -> _Ranking:
+        """The newest ranking kept for `key`, queuing `job` when it was trained on other labels.
+
+        A person with no ranking yet gets the `shared` one (made at once, by
+        one thread while the others wait for it, if there is none either).
+        """
         with self._lock:
             kept = self._kept.get(key)
-            if kept is not None and kept.labels != job.labels:
+            if kept is None or kept.labels != job.labels:
                 self._waiting[key] = job
                 self._start()
                 self._lock.notify()
         if kept is not None:
             return kept
-        ranking = job.run()  # a person's first page: nothing to show but this
-        with self._lock:
-            self._kept[key] = ranking
-        return ranking
+        shared_key, shared_job = shared
+        with self._first:
+            with self._lock:
+                found = self._kept.get(shared_key)
+            if found is None:
+                found = shared_job.run()
+                with self._lock:
+                    self._kept[shared_key] = found
+            elif found.labels != shared_job.labels:
+                with self._lock:
+                    self._waiting.setdefault(shared_key, shared_job)
+        return found
 
     def _start(self) -> None:
         if self._thread is None or not self._thread.is_alive():
@@ -401,16 +429,20 @@ def _prepared(
     record after each vote.
     """
     key = (_store_key(tx), review_id, stage, ranker.name, hash(units))
-    found = _PREPARED.get(key)
-    if found is None:
-        texts = screening_store.screening_texts(tx.session, review_id)
-        found = ranker.prepare([document_text(*texts[unit]) for unit in units])
-        _PREPARED.clear()  # one corpus at a time: a review of 100k records is big enough
-        _PREPARED[key] = found
+    # One thread prepares while the others wait: eight pages preparing the
+    # same 100,000 records at once would hold eight copies of the features.
+    with _PREPARING:
+        found = _PREPARED.get(key)
+        if found is None:
+            texts = screening_store.screening_texts(tx.session, review_id)
+            found = ranker.prepare([document_text(*texts[unit]) for unit in units])
+            _PREPARED.clear()  # one corpus at a time: a review of 100k records is big enough
+            _PREPARED[key] = found
     return found
 
 
 _PREPARED: dict[tuple[object, ...], PreparedCorpus] = {}
+_PREPARING = threading.Lock()
 
 
 def _stopping(state: StageState, known: dict[int, bool]) -> StoppingStatistics:

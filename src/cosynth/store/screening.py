@@ -529,4 +529,4 @@ def publication_years(session: Session, review_id: int) -> dict[int, int | None]
     rows = session.execute(
         select(RecordRow.id, RecordRow.year).where(RecordRow.review_id == review_id)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
