@@ -49,6 +49,14 @@ TERMS: tuple[Term, ...] = (
         ),
     ),
     Term(
+        "appraisal",
+        _l("appraisal"),
+        _l(
+            "Checking how well a study was done, question by question. A study done too poorly "
+            "may be left out, with the reason written down."
+        ),
+    ),
+    Term(
         "blinding",
         _l("blinding"),
         _l(
@@ -62,6 +70,14 @@ TERMS: tuple[Term, ...] = (
         _l(
             "Working as equals with the people a service is for. They share the power to "
             "plan, make and check it."
+        ),
+    ),
+    Term(
+        "co-production-ladder",
+        _l("co-production ladder"),
+        _l(
+            "Steps that show how much say people had, from things done to them, to things done "
+            "for them, up to things done with them as equals."
         ),
     ),
     Term(
@@ -91,6 +107,21 @@ TERMS: tuple[Term, ...] = (
         _l(
             "Leaving a study out of the review, because it does not fit the rules. "
             "The reason is written down."
+        ),
+    ),
+    Term(
+        "extraction",
+        _l("extraction"),
+        _l(
+            "Copying the facts the review needs out of each study, such as where it took place "
+            "and who took part, into a shared form."
+        ),
+    ),
+    Term(
+        "first-order-construct",
+        _l("first-order construct"),
+        _l(
+            "What the people taking part in a study said about their own lives, in their own words."
         ),
     ),
     Term(
@@ -181,6 +212,22 @@ TERMS: tuple[Term, ...] = (
         _l(
             "Checking each study found by the search against the rules. It decides which "
             "studies stay in the review."
+        ),
+    ),
+    Term(
+        "second-order-construct",
+        _l("second-order construct"),
+        _l(
+            "What the researchers who wrote a study made of what people told them. These are the "
+            "authors' ideas, not the people's own words."
+        ),
+    ),
+    Term(
+        "spectrum-of-involvement",
+        _l("spectrum of involvement"),
+        _l(
+            "NHS England's steps of how much say people have, from being told about a service "
+            "to making the decisions themselves."
         ),
     ),
     Term(
