@@ -18,8 +18,14 @@ TOP = 56
 WIDTH = 760
 
 
-def link_plot_svg(analysis: LinkAnalysis, *, low: int, high: int, title: str) -> bytes:
-    """Scores (x, from `low` to `high`) of the studies in each category (rows)."""
+def link_plot_svg(
+    analysis: LinkAnalysis, *, low: int, high: int, title: str, id_prefix: str = ""
+) -> bytes:
+    """Scores (x, from `low` to `high`) of the studies in each category (rows).
+
+    `id_prefix` keeps the title's and description's ids unique when several
+    plots are inlined in one web page.
+    """
     span = max(high - low, 1)
     plot = WIDTH - LEFT - RIGHT
     height = TOP + ROW * len(analysis.rows) + 50
@@ -29,10 +35,11 @@ def link_plot_svg(analysis: LinkAnalysis, *, low: int, high: int, title: str) ->
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="t d" '
+        f'viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="{id_prefix}t {id_prefix}d" '
         'font-family="sans-serif" font-size="13">',
-        f'<title id="t">{escape(title)}</title>',
-        f'<desc id="d">{escape(_description(analysis))}</desc>',
+        f'<title id="{id_prefix}t">{escape(title)}</title>',
+        f'<desc id="{id_prefix}d">{escape(_description(analysis))}</desc>',
         '<rect width="100%" height="100%" fill="#ffffff"/>',
         f'<text x="{LEFT}" y="24" font-size="15" font-weight="bold">{escape(title)}</text>',
     ]

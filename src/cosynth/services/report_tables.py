@@ -259,11 +259,22 @@ def report_files(tx: Tx, review_id: int, formats: Sequence[str] = FORMATS) -> di
         found["tables.md"] = tables_markdown(tables, title=review.title)
     if "docx" in formats:
         found["tables.docx"] = tables_docx(tables, title=review.title)
+    found.update(link_plots(tx, review_id))
+    return found
+
+
+def link_plots(tx: Tx, review_id: int, *, id_prefix: str = "") -> dict[str, bytes]:
+    """The link analyses as SVG dot plots, by file name (`id_prefix`: for a web page's ids)."""
     scheme = coproduction.scoring_scheme(tx, review_id)
     low, high = scheme.range(coproduction.review_scales(tx, review_id))
+    plots: dict[str, bytes] = {}
     for analysis in link_analyses(tx, review_id):
         name = analysis.characteristic.replace(" ", "-")
-        found[f"link-analysis-{name}.svg"] = link_plot_svg(
-            analysis, low=low, high=high, title=f"Score by {analysis.characteristic}"
+        plots[f"link-analysis-{name}.svg"] = link_plot_svg(
+            analysis,
+            low=low,
+            high=high,
+            title=f"Score by {analysis.characteristic}",
+            id_prefix=f"{id_prefix}{name}-" if id_prefix else "",
         )
-    return found
+    return plots
