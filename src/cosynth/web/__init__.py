@@ -17,6 +17,7 @@ from cosynth.web.settings import WebSettings
 from cosynth.web.views import (
     account,
     advice,
+    appraisal,
     audit,
     conflicts,
     dedup,
@@ -71,6 +72,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         advice.blueprint,
         account.blueprint,
         glossary.blueprint,
+        appraisal.blueprint,
     ):
         app.register_blueprint(blueprint)
     return app
