@@ -20,6 +20,7 @@ from cosynth.web.views import (
     appraisal,
     audit,
     conflicts,
+    coproduction,
     dedup,
     fulltext,
     glossary,
@@ -28,6 +29,7 @@ from cosynth.web.views import (
     members,
     reviews,
     screening,
+    tables,
 )
 from cosynth.web.views import jobs as job_pages
 
@@ -73,6 +75,8 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         account.blueprint,
         glossary.blueprint,
         appraisal.blueprint,
+        coproduction.blueprint,
+        tables.blueprint,
     ):
         app.register_blueprint(blueprint)
     return app
