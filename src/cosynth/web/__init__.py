@@ -22,11 +22,13 @@ from cosynth.web.views import (
     conflicts,
     coproduction,
     dedup,
+    extraction,
     fulltext,
     glossary,
     imports,
     invitations,
     members,
+    quotes,
     reviews,
     screening,
     tables,
@@ -77,6 +79,8 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         appraisal.blueprint,
         coproduction.blueprint,
         tables.blueprint,
+        extraction.blueprint,
+        quotes.blueprint,
     ):
         app.register_blueprint(blueprint)
     return app
