@@ -345,8 +345,10 @@ class _Retrainer:
     A page asks for the ranking of its labels: if the newest one kept was
     trained on other labels, it is used anyway and a retrain is queued (one
     per person: a newer request replaces an older one still waiting). The
-    thread rests as long as it worked after each retrain, so ranking never
-    takes more than half a core from the pages being served.
+    thread rests three times as long as it worked after each retrain, so
+    ranking never takes more than a quarter of a core per server process
+    from the pages being served; with many people screening at once, each
+    person's ranking is then a little further behind their votes.
     """
 
     def __init__(self) -> None:
@@ -409,9 +411,10 @@ class _Retrainer:
                 continue
             with self._lock:
                 self._kept[key] = ranking
-            time.sleep(time.monotonic() - began)
+            time.sleep(_REST * (time.monotonic() - began))
 
 
+_REST = 3.0  # seconds of rest per second of retraining
 _RETRAINER = _Retrainer()
 
 
