@@ -1,4 +1,4 @@
-"""alice designs the form in her browser with pat's help; bob and carol extract blind; alice settles.
+"""alice designs the form with pat's help; bob and carol extract blind; alice settles.
 
 The extraction pages call `services.extraction`; these tests follow the
 paper's co-designed tool (Methods, Data extraction) through the pages.
