@@ -36,7 +36,9 @@ def _load_user() -> None:
     username = session.get("user")
     if not username:
         return
-    with anonymous_transaction() as tx:
+    # Every request starts here: reading only, it takes no write lock, so
+    # pages are not queued behind each other on SQLite.
+    with anonymous_transaction(read_only=True) as tx:
         user = accounts.get_user(tx, username)
     if user is None or session.get("since") != user.password_changed_at.isoformat():
         session.clear()

@@ -36,9 +36,9 @@ def _reading() -> bool:
 
 
 @contextmanager
-def anonymous_transaction() -> Iterator[Tx]:
+def anonymous_transaction(*, read_only: bool = False) -> Iterator[Tx]:
     """A unit of work before anyone has signed in (signing in, accepting an invitation)."""
-    with workspace().transaction("(signing in)") as tx:
+    with workspace().transaction("(signing in)", read_only=read_only) as tx:
         yield tx
 
 
