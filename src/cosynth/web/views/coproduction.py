@@ -77,7 +77,7 @@ def study(review_id: int, record_id: int) -> str:
     )
 
 
-@blueprint.route("/studies/<int:record_id>/rate", methods=["POST"])
+@blueprint.route("/studies/<int:record_id>", methods=["POST"])
 @login_required
 @permission_first(Permission.SCORE_COPRODUCTION)
 def rate(review_id: int, record_id: int) -> Response:

@@ -21,8 +21,8 @@ from cosynth.web.context import transaction
 blueprint = Blueprint("tables", __name__, url_prefix="/reviews/<int:review_id>/tables")
 
 MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "md": "text/markdown; charset=utf-8",
+    "csv": "text/csv",  # werkzeug adds "; charset=utf-8" to text types
+    "md": "text/markdown",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "svg": "image/svg+xml",
 }
