@@ -260,3 +260,33 @@ def test_it_lets_alice_add_the_reviews_own_instrument_and_choose_it(
     assert "The appraisal protocol is version 1: Ours, all critical items met." in page
     study = text_of(visit("bob"), url(team, f"/studies/{studies[0]}"))
     assert "Service users' voices reported" in study and "(critical)" in study
+
+
+def test_it_says_plainly_that_the_item_was_agreed_on_another_page(
+    visit, workspace: Workspace, team: Team, studies
+) -> None:
+    choose_tapupas(workspace, team, threshold=7)
+    study = studies[0]
+    appraise(workspace, "bob", team, study, unmet=("A",))
+    appraise(workspace, "carol", team, study)
+    alice, carol = visit("alice"), visit("carol")
+    compare_url = url(team, f"/studies/{study}/compare")
+    for window in (alice, carol):
+        assert 'name="item" value="A"' in text_of(window, compare_url)
+    first = carol.post(
+        url(team, f"/studies/{study}/consensus"),
+        {"item": "A", "answer": "yes", "rationale": "We talked it through: the data hold."},
+    )
+    assert first.status_code == 303
+    stale = alice.post(
+        url(team, f"/studies/{study}/consensus"),
+        {"item": "A", "answer": "no", "rationale": "Claims outrun the data."},
+        headers={"Referer": f"http://localhost{compare_url}"},
+    )
+    assert stale.status_code == 303 and stale.headers["Location"] == compare_url
+    page = text_of(alice, compare_url)
+    assert "Item A of Author1 2013 was already agreed by carol (Met)" in page
+    assert "nothing was changed" in page and "agreed by the appraisers in discussion" in page
+    with workspace.transaction("alice") as tx:
+        found = appraisal.study_appraisal(tx, team.review_id, study)
+    assert [c.answer for c in found.consensus] == ["yes"]  # the first agreement stands

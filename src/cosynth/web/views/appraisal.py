@@ -28,6 +28,7 @@ from cosynth.errors import InputError
 from cosynth.services import appraisal as appraisal_service
 from cosynth.services import reviews as review_service
 from cosynth.services.appraisal import StudyAppraisal
+from cosynth.services.workspace import Tx
 from cosynth.web.access import permission_first
 from cosynth.web.auth import login_required
 from cosynth.web.context import current_user, transaction
@@ -221,6 +222,7 @@ def compare(review_id: int, record_id: int) -> str:
 def agree(review_id: int, record_id: int) -> Response:
     item_id = request.form.get("item", "")
     with transaction() as tx:
+        _refuse_if_agreed(tx, review_id, record_id, item_id)
         agreed = appraisal_service.record_consensus(
             tx,
             review_id,
@@ -242,6 +244,30 @@ def agree(review_id: int, record_id: int) -> Response:
         "info",
     )
     return redirect(url_for("appraisal.compare", review_id=review_id, record_id=record_id), 303)
+
+
+def _refuse_if_agreed(tx: Tx, review_id: int, record_id: int, item_id: str) -> None:
+    """A page opened before someone else agreed the item says so, and changes nothing.
+
+    The comparison page offers a form only for items with no agreed answer, so
+    an answer posted for an item that has one comes from a stale page (the
+    lead and an appraiser settling it at once), not from a change of mind.
+    """
+    found = appraisal_service.compare_appraisals(tx, review_id, record_id)
+    wanted = item_id.strip().casefold()
+    for compared in found.items:
+        done = compared.consensus
+        if compared.item.id.casefold() == wanted and done is not None:
+            raise InputError(
+                _(
+                    "Item %(item)s of %(study)s was already agreed by %(who)s (%(answer)s) "
+                    "while this page was open; nothing was changed.",
+                    item=compared.item.id,
+                    study=found.study.label,
+                    who=done.agreed_by,
+                    answer=_answer_labels(found.instrument)(compared.item, done.answer),
+                )
+            )
 
 
 # -- reading the forms
