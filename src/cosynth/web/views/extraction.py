@@ -247,7 +247,8 @@ def feedback(review_id: int) -> str:
         review=review,
         form=_current_or_empty(versions),
         proposals=[item for item in made if item.open],
-        answered=[item for item in reversed(made) if not item.open],
+        comments=[item for item in reversed(made) if item.proposed is None],
+        answered=[item for item in reversed(made) if item.proposed is not None and not item.open],
         **_abilities(role),
     )
 
