@@ -190,8 +190,8 @@ def _calibration_waiting(tx: Tx, review_id: int, stage: Stage) -> list[int]:
 
 def _by_date(tx: Tx, review_id: int, state: StageState) -> tuple[int, ...]:
     """Newest publication year first; records without a year last."""
-    key = ("date", _store_key(tx), review_id, state.stage, hash(state.units))
-    found = _ORDERS.get(key)
+    key = ("date", _store_key(tx), review_id, state.identity, state.stage, hash(state.units))
+    found = _ORDERS.get(key) if state.identity else None
     if found is None:
         years = screening_store.publication_years(tx.session, review_id)
         found = _ORDERS.keep(
@@ -267,7 +267,7 @@ def _ranked(tx: Tx, review_id: int, state: StageState, waiting: Waiting, *, seed
     if len(units) < BACKGROUND_FROM:
         ranking = job.run()
     else:
-        stage_key = (_store_key(tx), review_id, state.stage, ranker.name, seed)
+        stage_key = (_store_key(tx), review_id, state.identity, state.stage, ranker.name, seed)
         # Until a person's own ranking is ready they see the stage's shared
         # one, trained only on outcomes everyone may see (blinding holds).
         shared = _RankingJob(units, prepared, ranker, training_labels(state, None), seed)

@@ -38,6 +38,9 @@ class StageState:
     assignments: dict[int, set[str]]
     previous: StageState | None = None
     unit_set: frozenset[int] = field(default_factory=frozenset)
+    # Which review this is beyond its id (when it was made), for what is kept
+    # per stage elsewhere; empty for a state read inside a writing transaction.
+    identity: str = ""
 
     def in_stage(self, record_id: int) -> bool:
         return record_id in self.unit_set
@@ -114,7 +117,7 @@ def load_stage(tx: Tx, review_id: int, stage: Stage) -> StageState:
         if state is None and kept.advances_to(version, previous):
             state = kept.advance(tx, review_id, version)
         if state is None:
-            state = _load(tx, review_id, stage, previous)
+            state = replace(_load(tx, review_id, stage, previous), identity=str(version.others[-1]))
             kept.replace(state, version)
         return state
 
