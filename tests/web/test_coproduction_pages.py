@@ -54,6 +54,7 @@ def test_it_shows_each_raters_levels_the_consensus_and_the_score(
     page = text_of(visit("alice").get(base(team)).get_data(as_text=True))
     assert "bob: 7 Co-production" in page and "carol: 4 Collaborating" in page
     assert "Consensus: 5 Devolving" in page
+    assert "bob's score: 12" in page and "carol's score: 11" in page  # each rater's, kept
     assert "sum of TLAP ladder of co-production and" in page  # the scheme, in words
     # The first study scores 12 (7 + 5), the second 9 (6 + 3): highest first.
     assert re.search(r"Consensus: 5 Devolving 12 .*bob: 6 Co-design.* 9\b", page)
