@@ -18,6 +18,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+from operator import itemgetter
 
 from cosynth.domain.roles import Permission, Role, may
 from cosynth.domain.screening.outcomes import counts_as_relevant
@@ -263,15 +264,15 @@ def _ranked(tx: Tx, review_id: int, state: StageState, waiting: Waiting, *, seed
     # elsewhere (e.g. assigned to a third reviewer): the model may not treat
     # them as labelled.
     labels = {unit: relevant for unit, relevant in known.items() if unit not in waiting}
-    job = _RankingJob(units, prepared, ranker, labels, seed)
     if len(units) < BACKGROUND_FROM:
-        ranking = job.run()
+        ranking = _RankingJob(units, prepared, ranker, labels, seed).run()
     else:
+        # One ranking for everyone on the stage, trained on the outcomes
+        # everyone may see (blinding holds); each person's queue is it, less
+        # what they have voted on.
         stage_key = (_store_key(tx), review_id, state.identity, state.stage, ranker.name, seed)
-        # Until a person's own ranking is ready they see the stage's shared
-        # one, trained only on outcomes everyone may see (blinding holds).
         shared = _RankingJob(units, prepared, ranker, training_labels(state, None), seed)
-        ranking = _RETRAINER.latest((*stage_key, tx.actor), job, shared=(stage_key, shared))
+        ranking = _RETRAINER.latest(stage_key, shared)
     note = (
         ""
         if ranking.model_used
@@ -295,8 +296,10 @@ def _ranked(tx: Tx, review_id: int, state: StageState, waiting: Waiting, *, seed
 # From this many records on, the model retrains in the background after votes
 # and a page uses the newest ranking finished, as ASReview LAB does: at 100,000
 # records a retrain takes about half a second, too long to wait for on every
-# page (issue 5: next record + vote under 100 ms). Below it, every page ranks
-# with every vote, as the benchmark's simulation does.
+# page (issue 5: next record + vote under 100 ms). One model serves the whole
+# stage, trained on the outcomes everyone may see: fifty reviewers' own models
+# would retrain fifty times as often. Below this size, every page ranks with
+# every vote and the person's own votes, as the benchmark's simulation does.
 BACKGROUND_FROM = 5_000
 
 
@@ -330,7 +333,13 @@ class _RankingJob:
             exploration=DEFAULT_EXPLORATION,
             seed=self.seed,
         )
-        order = tuple(self.units[i] for i in ranked.order)
+        # itemgetter maps 100,000 positions to record ids in C, not a Python
+        # loop that would hold the interpreter while pages wait.
+        order = (
+            tuple(itemgetter(*ranked.order)(self.units))
+            if len(ranked.order) > 1
+            else tuple(self.units[i] for i in ranked.order)
+        )
         return _Ranking(
             labels=self.labels,
             order=order,
@@ -340,15 +349,14 @@ class _RankingJob:
 
 
 class _Retrainer:
-    """Keeps each person's newest ranking and retrains one at a time on a thread of its own.
+    """Keeps each stage's newest ranking and retrains on a thread of its own.
 
     A page asks for the ranking of its labels: if the newest one kept was
-    trained on other labels, it is used anyway and a retrain is queued (one
-    per person: a newer request replaces an older one still waiting). The
-    thread rests three times as long as it worked after each retrain, so
-    ranking never takes more than a quarter of a core per server process
-    from the pages being served; with many people screening at once, each
-    person's ranking is then a little further behind their votes.
+    trained on other labels, it is used anyway and a retrain is queued (a
+    newer request replaces an older one still waiting). The thread rests
+    three times as long as it worked after each retrain, so ranking never
+    takes more than a quarter of a core per server process from the pages
+    being served.
     """
 
     def __init__(self) -> None:
@@ -358,37 +366,27 @@ class _Retrainer:
         self._thread: threading.Thread | None = None
         self._first = threading.Lock()
 
-    def latest(
-        self,
-        key: tuple[object, ...],
-        job: _RankingJob,
-        *,
-        shared: tuple[tuple[object, ...], _RankingJob],
-    ) -> _Ranking:
+    def latest(self, key: tuple[object, ...], job: _RankingJob) -> _Ranking:
         """The newest ranking kept for `key`, queuing `job` when it was trained on other labels.
 
-        A person with no ranking yet gets the `shared` one (made at once, by
-        one thread while the others wait for it, if there is none either).
+        With none kept yet, `job` runs at once (by one thread, while the
+        others wait for its result).
         """
         with self._lock:
             kept = self._kept.get(key)
-            if kept is None or kept.labels != job.labels:
+            if kept is not None and kept.labels != job.labels:
                 self._waiting[key] = job
                 self._start()
                 self._lock.notify()
         if kept is not None:
             return kept
-        shared_key, shared_job = shared
         with self._first:
             with self._lock:
-                found = self._kept.get(shared_key)
+                found = self._kept.get(key)
             if found is None:
-                found = shared_job.run()
+                found = job.run()
                 with self._lock:
-                    self._kept[shared_key] = found
-            elif found.labels != shared_job.labels:
-                with self._lock:
-                    self._waiting.setdefault(shared_key, shared_job)
+                    self._kept[key] = found
         return found
 
     def _start(self) -> None:

@@ -134,7 +134,14 @@ class _Kept:
     def state_at(self, version: StageVersion, previous: StageState | None) -> StageState | None:
         if self.state is None or self.version is None or self.state.previous is not previous:
             return None
-        same = self.version == version
+        kept = self.version
+        same = (kept.others, kept.votes, kept.last_vote) == (
+            version.others,
+            version.votes,
+            version.last_vote,
+        ) and kept.last_cast in {"", version.last_cast}
+        if same:
+            self.version = version  # learns the newest vote's time if it was unknown
         # A reading transaction that began before the kept state was brought
         # up to date sees fewer votes than it holds: newer votes are no harm.
         newer = self.version.others == version.others and self.version.votes > version.votes
@@ -157,10 +164,21 @@ class _Kept:
         new = screening_store.votes_after(
             tx.session, review_id, state.stage, since, known=self.vote_ids
         )
-        if len(self.vote_ids) + len(new) != version.votes:
-            return None
+        found = len(self.vote_ids) + len(new)
+        if found < version.votes:
+            return None  # a vote older than the window looked back over: derive again
         advanced = _with_votes(state, new)
         self.vote_ids.update(vote.id for vote in new)
+        if found > version.votes:
+            # On PostgreSQL each statement sees what committed before it, so
+            # votes cast since `version` was read are here too: keep what
+            # was found, its newest vote's time unknown until asked again.
+            version = replace(
+                version,
+                votes=found,
+                last_vote=max([version.last_vote, *(vote.id for vote in new)]),
+                last_cast="",
+            )
         self.state, self.version = advanced, version
         return advanced
 
