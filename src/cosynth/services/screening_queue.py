@@ -260,11 +260,11 @@ def _ranked(tx: Tx, review_id: int, state: StageState, waiting: Waiting, *, seed
     units = state.units
     prepared = _prepared(tx, review_id, state.stage, units, ranker)
     known = training_labels(state, tx.actor)
-    # Records the person must still vote on are ranked even if known from
-    # elsewhere (e.g. assigned to a third reviewer): the model may not treat
-    # them as labelled.
-    labels = {unit: relevant for unit, relevant in known.items() if unit not in waiting}
     if len(units) < BACKGROUND_FROM:
+        # Records the person must still vote on are ranked even if known from
+        # elsewhere (e.g. assigned to a third reviewer): the model may not
+        # treat them as labelled.
+        labels = {unit: relevant for unit, relevant in known.items() if unit not in waiting}
         ranking = _RankingJob(units, prepared, ranker, labels, seed).run()
     else:
         # One ranking for everyone on the stage, trained on the outcomes

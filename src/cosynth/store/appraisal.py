@@ -10,20 +10,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
 
 from cosynth.domain.appraisal.instruments import Rule
 from cosynth.domain.appraisal.judgements import Consensus, ConsensusMethod, Judgement
 from cosynth.domain.appraisal.scoring import ScoringRule
-from cosynth.errors import ConcurrentChangeError
+from cosynth.store.savepoints import insert_or_concurrent, next_sequence
 from cosynth.store.tables import (
     AppraisalConsensusRow,
     AppraisalInstrumentRow,
     AppraisalJudgementRow,
     AppraisalProtocolRow,
-    Base,
 )
 
 # -- a review's own instruments
@@ -115,7 +113,7 @@ def insert_protocol(session: Session, review_id: int, protocol: StoredProtocol) 
         actor=protocol.actor,
         amendment=protocol.amendment,
     )
-    _insert_or_concurrent(
+    insert_or_concurrent(
         session, row, "The appraisal protocol was changed by someone else just now."
     )
 
@@ -217,7 +215,7 @@ def insert_judgement(
         at=at,
         sequence=latest.sequence + 1 if latest is not None else 1,
     )
-    _insert_or_concurrent(
+    insert_or_concurrent(
         session,
         row,
         f"{appraiser}'s judgement on item {item_id} of record {record_id} was being saved twice "
@@ -273,7 +271,7 @@ def insert_consensus(
     at: datetime,
     actor: str,
 ) -> Consensus:
-    sequence = _next_sequence(
+    sequence = next_sequence(
         session,
         AppraisalConsensusRow.sequence,
         AppraisalConsensusRow.record_id == record_id,
@@ -292,7 +290,7 @@ def insert_consensus(
         at=at,
         sequence=sequence,
     )
-    _insert_or_concurrent(
+    insert_or_concurrent(
         session,
         row,
         f"Item {item_id} of record {record_id} was agreed by someone else at the same moment.",
@@ -314,19 +312,3 @@ def _consensus_of(row: AppraisalConsensusRow) -> Consensus:
         at=row.at,
         sequence=row.sequence,
     )
-
-
-def _next_sequence(
-    session: Session, column: InstrumentedAttribute[int], *where: ColumnElement[bool]
-) -> int:
-    return (session.scalar(select(func.max(column)).where(*where)) or 0) + 1
-
-
-def _insert_or_concurrent(session: Session, row: Base, message: str) -> None:
-    """Insert `row` inside a savepoint; a unique clash means a concurrent change, said plainly."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError as exc:
-        raise ConcurrentChangeError(message) from exc

@@ -6,11 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cosynth.domain.coproduction import Combination, Rating, ScoringScheme
-from cosynth.errors import ConcurrentChangeError
+from cosynth.store.savepoints import insert_or_concurrent
 from cosynth.store.tables import CoproductionRatingRow, CoproductionScaleRow, CoproductionSchemeRow
 
 # -- a review's own scales
@@ -73,14 +72,9 @@ def insert_scheme(
         at=at,
         actor=actor,
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError as exc:
-        raise ConcurrentChangeError(
-            "The co-production scoring scheme was changed by someone else just now."
-        ) from exc
+    insert_or_concurrent(
+        session, row, "The co-production scoring scheme was changed by someone else just now."
+    )
 
 
 def _settings_of(scheme: ScoringScheme) -> dict[str, Any]:

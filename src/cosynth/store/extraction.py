@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cosynth.domain.extraction import (
@@ -30,7 +29,7 @@ from cosynth.domain.extraction import (
     value_from_data,
     value_to_data,
 )
-from cosynth.errors import ConcurrentChangeError
+from cosynth.store.savepoints import insert_or_concurrent
 from cosynth.store.tables import (
     ExtractionConsensusRow,
     ExtractionDoneRow,
@@ -338,9 +337,4 @@ def _consensus_of(row: ExtractionConsensusRow) -> Consensus:
 
 
 def _add(session: Session, row: object, clash: str) -> None:
-    """Insert in a savepoint, so a unique clash (two writers at once) leaves the rest intact."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        raise ConcurrentChangeError(f"{clash}; nothing was changed. Try again.") from None
+    insert_or_concurrent(session, row, f"{clash}; nothing was changed. Try again.")

@@ -9,8 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from cosynth.domain.screening.stages import (
     Assignment,
@@ -20,8 +19,8 @@ from cosynth.domain.screening.stages import (
     StageProtocol,
 )
 from cosynth.domain.screening.votes import Decision, Resolution, ResolutionMethod, Vote
-from cosynth.errors import ConcurrentChangeError
 from cosynth.store.dedup import current_groups
+from cosynth.store.savepoints import insert_or_concurrent, next_sequence
 from cosynth.store.tables import (
     AssignmentRow,
     Base,
@@ -88,7 +87,7 @@ def insert_protocol(
         actor=actor,
         amendment=protocol.amendment,
     )
-    _insert_or_concurrent(
+    insert_or_concurrent(
         session, row, "The screening protocol was changed by someone else just now."
     )
 
@@ -308,7 +307,7 @@ def insert_vote(
         advice=advice,
         calibration=calibration,
     )
-    _insert_or_concurrent(
+    insert_or_concurrent(
         session,
         row,
         f"{reviewer}'s vote on record {record_id} was being saved twice at once; "
@@ -366,7 +365,7 @@ def insert_resolution(
     at: datetime,
     actor: str,
 ) -> Resolution:
-    sequence = _next_sequence(
+    sequence = next_sequence(
         session,
         ResolutionRow.sequence,
         ResolutionRow.record_id == record_id,
@@ -384,7 +383,7 @@ def insert_resolution(
         resolved_at=at,
         sequence=sequence,
     )
-    _insert_or_concurrent(
+    insert_or_concurrent(
         session, row, f"Record {record_id} was resolved by someone else at the same moment."
     )
     return _resolution_of(row)
@@ -488,27 +487,6 @@ def insert_calibration(
         )
     )
     session.flush()
-
-
-def _next_sequence(
-    session: Session, column: InstrumentedAttribute[int], *where: ColumnElement[bool]
-) -> int:
-    """One more than the highest `column` among the rows `where` selects (1 for none)."""
-    return (session.scalar(select(func.max(column)).where(*where)) or 0) + 1
-
-
-def _insert_or_concurrent(session: Session, row: Base, message: str) -> None:
-    """Insert `row` inside a savepoint; a unique clash means a concurrent change, said plainly.
-
-    The row is added inside the savepoint, so a clash takes it away again and
-    the rest of the transaction can go on without it.
-    """
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError as exc:
-        raise ConcurrentChangeError(message) from exc
 
 
 def screening_texts(session: Session, review_id: int) -> dict[int, tuple[str, str, str]]:
