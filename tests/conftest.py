@@ -22,7 +22,7 @@ from cosynth.domain.roles import Role
 from cosynth.services.reviews import add_member, create_review
 from cosynth.services.workspace import Workspace, open_workspace
 from cosynth.store.engine import make_engine, resolve_url, upgrade
-from cosynth.store.tables import Base
+from cosynth.store.schema import Base
 
 ENGINE = os.environ.get("COSYNTH_TEST_DB", "sqlite")
 

@@ -7,7 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from cosynth.store.engine import alembic_config, current_revision, head_revision, make_engine
-from cosynth.store.tables import Base
+from cosynth.store.schema import Base
 
 
 def test_it_upgrades_an_empty_database_to_exactly_the_models(db_url: str) -> None:

@@ -33,6 +33,11 @@ class Permission(StrEnum):
     EXTRACT = "extract data from studies"
     SCORE_COPRODUCTION = "score the extent of co-production"
     COMMENT_ON_FORM = "comment on the extraction form"
+    SYNTHESISE = "code, translate and synthesise the studies"
+    # Personal data of the advisory group (application answers, access needs,
+    # payments) is the lead's to keep: UK GDPR data minimisation.
+    MANAGE_ADVISORY_GROUP = "manage the advisory group"
+    RECORD_RESONANCE = "say how the findings match lived experience"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -48,6 +53,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EXTRACT,
             Permission.SCORE_COPRODUCTION,
             Permission.COMMENT_ON_FORM,
+            Permission.SYNTHESISE,
         }
     ),
     # Advisers' views inform decisions; they are recorded as advice, not votes
@@ -55,7 +61,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # studies each, then four authors decided in the light of their views).
     # The paper's advisers co-designed the extraction tool: they comment on and
     # propose its fields, and are asked for advice, but do not appraise or score.
-    Role.ADVISER: frozenset({Permission.VIEW, Permission.ADVISE, Permission.COMMENT_ON_FORM}),
+    # Advisers say how the findings resonate with their experience (the
+    # paper's roundtable), in their own words.
+    Role.ADVISER: frozenset(
+        {
+            Permission.VIEW,
+            Permission.ADVISE,
+            Permission.COMMENT_ON_FORM,
+            Permission.RECORD_RESONANCE,
+        }
+    ),
     Role.OBSERVER: frozenset({Permission.VIEW}),
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from cosynth.store.tables import Base
+from cosynth.store.schema import Base
 
 config = context.config
 engine = config.attributes["engine"]
