@@ -333,3 +333,61 @@ class Support:
     concept_ids: tuple[int, ...]
     record_ids: tuple[int, ...]  # the studies, in the review's study order
     codings: tuple[Coding, ...]
+
+
+class PhaseStatus(StrEnum):
+    NOT_STARTED = "not started"
+    IN_PROGRESS = "in progress"
+    COMPLETED = "completed"
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseState:
+    """Where a review stands in one phase, read from its phase log."""
+
+    phase: Phase
+    status: PhaseStatus
+    started_at: datetime | None
+    completed_at: datetime | None
+    events: tuple[PhaseEvent, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """One study's own concept under a grid row: its term, and the pages it was coded on."""
+
+    concept_id: int
+    term: str
+    codings: int
+    pages: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    """A row of the concept x study grid.
+
+    `concept` is the third-order concept that studies' concepts were
+    translated into, or a study's own concept not yet translated. `cells`
+    maps a study's record id to its concepts under this row (empty: the
+    study says nothing of it).
+    """
+
+    concept: Concept
+    cells: dict[int, tuple[GridCell, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptGrid:
+    """Concepts by studies (eMERGe 11-12: how the studies relate), studies in translation order."""
+
+    studies: tuple[tuple[int, str], ...]  # (record id, label)
+    rows: tuple[GridRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeNode:
+    """A theme with its children and what supports it (its own and its descendants')."""
+
+    theme: Theme
+    children: tuple[ThemeNode, ...]
+    support: Support

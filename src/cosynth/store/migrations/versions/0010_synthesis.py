@@ -1,4 +1,4 @@
-"""meta-ethnography: phases, concepts, codings, translations, themes, interpretations, resonance
+"""meta-ethnography: phases, concepts, codings, relating judgements, translation order
 
 Revision ID: 0010
 Revises: 0009
