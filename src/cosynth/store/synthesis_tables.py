@@ -47,7 +47,9 @@ class ConceptRow(Base):
     record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
     # The advisory group's roundtable (store/advisory_tables.py) whose
     # discussion the concept was read from.
-    roundtable_id: Mapped[int | None] = mapped_column(Integer)
+    roundtable_id: Mapped[int | None] = mapped_column(
+        ForeignKey("roundtables.id", ondelete="CASCADE")
+    )
     order: Mapped[str] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -59,6 +59,12 @@ def upgrade() -> None:
             name=op.f("fk_concepts_review_id_reviews"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["roundtable_id"],
+            ["roundtables.id"],
+            name=op.f("fk_concepts_roundtable_id_roundtables"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_concepts")),
     )
     with op.batch_alter_table("concepts", schema=None) as batch_op:
