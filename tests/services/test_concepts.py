@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from cosynth.domain.review import AuditEvent
 from cosynth.domain.synthesis import ConceptSource, ConstructOrder
 from cosynth.errors import InputError, NotFoundError, PermissionDeniedError
-from cosynth.domain.review import AuditEvent
 from cosynth.services import concepts
 from cosynth.services.reviews import audit_log
 from cosynth.services.workspace import Workspace
