@@ -594,9 +594,10 @@ def _methods(records: GroupRecords) -> Gripp2Item:
     needs = [n for n in records.access_needs if n.any]
     if needs:
         parts = []
-        for fmt in (PreferredFormat.PAPER, PreferredFormat.TELEPHONE):
-            if n := sum(1 for a in needs if a.preferred_format is fmt):
-                parts.append(f"papers by {fmt.value} for {n}")
+        if n := sum(1 for a in needs if a.preferred_format is PreferredFormat.PAPER):
+            parts.append(f"papers on paper for {n}")
+        if n := sum(1 for a in needs if a.preferred_format is PreferredFormat.TELEPHONE):
+            parts.append(f"contact by telephone for {n}")
         if n := sum(1 for a in needs if a.large_print):
             parts.append(f"large print for {n}")
         if n := sum(1 for a in needs if a.easy_read):
