@@ -13,6 +13,7 @@ from cosynth.services import concepts, roundtables, themes, translation
 from cosynth.services.synthesis_figures import (
     FIGURE_FILES,
     coproduction_cycle_svg,
+    figure_svg,
     interpretations_svg,
     synthesis_figures,
     theme_map_svg,
@@ -183,9 +184,19 @@ def test_it_writes_the_three_figures_by_file_name(
             "figure-5-co-delivery-cycle.svg",
         ]
     )
-    for data in files.values():
+    for name, data in files.items():
         check(data)
+        with workspace.transaction("alice") as tx:
+            assert figure_svg(tx, team.review_id, name) == data
     assert files == again
+
+
+def test_it_names_the_figures_there_are_when_asked_for_another(
+    workspace: Workspace, team: Team
+) -> None:
+    with workspace.transaction("alice") as tx, pytest.raises(NotFoundError) as refused:
+        figure_svg(tx, team.review_id, "figure-6.svg")
+    assert "figure-3-theme-map.svg" in str(refused.value)
 
 
 def test_a_review_with_no_synthesis_yet_still_has_figures(workspace: Workspace, team: Team) -> None:

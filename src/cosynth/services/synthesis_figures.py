@@ -83,6 +83,19 @@ def coproduction_cycle_svg(
     )
 
 
+def figure_svg(tx: Tx, review_id: int, name: str) -> bytes:
+    """One of the three figures by its file name (a page that serves one draws only that one)."""
+    tx.require(review_id, Permission.VIEW)
+    theme_map, translated, cycle = FIGURE_FILES
+    if name == theme_map:
+        return theme_map_svg(tx, review_id)
+    if name == translated:
+        return interpretations_svg(tx, review_id)
+    if name == cycle:
+        return coproduction_cycle_svg(tx, review_id)
+    raise NotFoundError(f"There is no figure {name!r}. Figures: {', '.join(FIGURE_FILES)}.")
+
+
 def synthesis_figures(
     tx: Tx,
     review_id: int,
