@@ -242,7 +242,8 @@ def build_concept_grid(
 def _in_columns(
     cells: Mapping[int, list[GridCell]], column_order: Mapping[int, int]
 ) -> dict[int, tuple[GridCell, ...]]:
+    """Studies in column order; a study's concepts under one row in the order they were noted."""
     return {
-        record_id: tuple(cells[record_id])
+        record_id: tuple(sorted(cells[record_id], key=lambda cell: cell.concept_id))
         for record_id in sorted(cells, key=lambda r: column_order[r])
     }

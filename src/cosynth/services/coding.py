@@ -20,6 +20,7 @@ from cosynth.errors import InputError, NotFoundError
 from cosynth.services import fulltext as fulltext_service
 from cosynth.services import quotes as quote_service
 from cosynth.services.concepts import get_concept
+from cosynth.services.roundtables import get_transcript
 from cosynth.services.studies import get_study
 from cosynth.services.workspace import Tx
 from cosynth.store import synthesis as store
@@ -114,8 +115,6 @@ def code_transcript(
     The paper coded the roundtable's discussion "for key concepts" like the
     studies (Methods, Data translation and synthesis).
     """
-    from cosynth.services.roundtables import get_transcript
-
     tx.require(review_id, Permission.SYNTHESISE)
     concept = get_concept(tx, review_id, concept_id)
     transcript = get_transcript(tx, review_id, transcript_id)
@@ -193,8 +192,6 @@ def code_excerpt(
         return code_report_page(
             tx, review_id, concept_id, report.id, pdf_page=number, start=start, end=end, note=note
         )
-    from cosynth.services.roundtables import get_transcript
-
     transcript = get_transcript(tx, review_id, source_id)
     texts = [(s.number, s.text) for s in transcript.segments]
     number, start, end = _find(texts, excerpt, page, transcript.filename, "segment")

@@ -15,6 +15,7 @@ from cosynth.domain.reading import check_concept
 from cosynth.domain.roles import Permission
 from cosynth.domain.synthesis import Concept, ConceptSource, ConstructOrder
 from cosynth.errors import InputError, NotFoundError
+from cosynth.services.roundtables import get_roundtable
 from cosynth.services.studies import get_study, included_studies
 from cosynth.services.workspace import Tx
 from cosynth.store import synthesis as store
@@ -177,7 +178,5 @@ def _owner(tx: Tx, review_id: int, concept: Concept) -> str:
 
 
 def _roundtable_title(tx: Tx, review_id: int, roundtable_id: int) -> str:
-    from cosynth.services.roundtables import get_roundtable
-
     roundtable = get_roundtable(tx, review_id, roundtable_id)
     return roundtable.title or f"the roundtable of {roundtable.held_on.isoformat()}"
