@@ -16,6 +16,7 @@ from cosynth.cli import (
     demo,
     extract,
     fulltext,
+    group,
     imports,
     quote,
     records,
@@ -125,6 +126,7 @@ cli.add_command(report.report)
 cli.add_command(fulltext.fulltext)
 cli.add_command(extract.extract)
 cli.add_command(quote.quote)
+cli.add_command(group.group)
 cli.add_command(demo.demo)
 cli.add_command(simulate.simulate)
 cli.add_command(accounts.user)
