@@ -308,3 +308,22 @@ def test_a_scale_without_groups_has_no_brackets():
     drawn = nodes(root)
     assert "proposed by this review" in drawn["rung-3"]["text"]
     assert not [span for span in root.iter(f"{NS}tspan") if (span.text or "").startswith("Doing")]
+
+
+def test_themes_are_ordered_to_cross_less_but_stay_under_their_category(tree):
+    drawn = nodes(check(interpretations_svg(figure_4(tree))))
+    by_height = [
+        box["text"]
+        for _, box in sorted(
+            ((float(box["y"]), box) for key, box in drawn.items() if key.startswith("theme-")),
+            key=lambda pair: pair[0],
+        )
+    ]
+    categories = [text.split(" ")[-3].rstrip(",") for text in by_height]
+    assert categories == ["Design"] * 5 + ["Transformation"] * 4
+    # The themes that lead to the narrow-focus statements come first.
+    assert {text.split(" Design")[0] for text in by_height[:3]} == {
+        "Innovative planning",
+        "Challenges",
+        "Requirements",
+    }

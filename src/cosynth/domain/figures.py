@@ -47,6 +47,7 @@ class DiagramNode:
     label: str
     note: str = ""
     detail: str = ""  # a longer text for a hover title and the description
+    group: str = ""  # boxes of one group stay together (a category's themes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,7 @@ def translation_diagram(
                         note=(f"{category.theme.name}, " if category else "")
                         + _study_note(len(theme.support.record_ids)),
                         detail=theme.theme.description,
+                        group=f"category-{category.theme.id}" if category else "",
                     )
                     for theme, category in themes
                 ),

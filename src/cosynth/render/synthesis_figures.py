@@ -240,8 +240,8 @@ def interpretations_svg(
 ) -> bytes:
     """The paper's Figure 4: a column per stage, lines from each box to those it led to.
 
-    Boxes in later columns sit in the order of the boxes they come from, so
-    lines cross as little as a simple ordering allows. A line that skips a
+    Boxes are ordered so lines cross little (`_crossing_less_order`); a
+    theme stays among its category's. A line that skips a
     column (a theme an interpretation names directly) is dashed, and the
     legend says so.
     """
@@ -267,15 +267,9 @@ def interpretations_svg(
         for c in diagram.columns
     ]
     tallest = max(totals, default=0)
-    sources: dict[str, list[str]] = {}
-    for edge in diagram.edges:
-        sources.setdefault(edge.target, []).append(edge.source)
-
+    orders = _crossing_less_order(diagram, heights, tallest)
     boxes: dict[str, Box] = {}
-    for i, column in enumerate(diagram.columns):
-        ordered = list(column.nodes)
-        if i:
-            ordered.sort(key=lambda n: _barycentre(n.key, sources, boxes))
+    for i, ordered in enumerate(orders):
         cursor = y + (tallest - totals[i]) / 2
         for item in ordered:
             boxes[item.key] = Box(xs[i], cursor, widths[i], heights[item.key])
@@ -352,9 +346,57 @@ def _node_blocks(item: DiagramNode, width: float, style: Style) -> tuple[TextBlo
     return tuple(blocks)
 
 
-def _barycentre(key: str, sources: dict[str, list[str]], boxes: dict[str, Box]) -> float:
-    ys = [boxes[s].centre.y for s in sources.get(key, ()) if s in boxes]
-    return sum(ys) / len(ys) if ys else math.inf
+def _crossing_less_order(
+    diagram: LayeredDiagram, heights: dict[str, float], tallest: float
+) -> list[list[DiagramNode]]:
+    """The boxes of each column in an order whose lines cross less (barycentre sweeps).
+
+    Each box moves towards the mean height of the boxes it is joined to:
+    later columns after the boxes they come from, then earlier columns after
+    those they lead to, then the later ones again. Boxes move only among
+    their own group (a theme stays under its category), and the sort is
+    stable, so the result is the same every time.
+    """
+    orders = [list(column.nodes) for column in diagram.columns]
+    before: dict[str, list[str]] = {}
+    after: dict[str, list[str]] = {}
+    for edge in diagram.edges:
+        before.setdefault(edge.target, []).append(edge.source)
+        after.setdefault(edge.source, []).append(edge.target)
+
+    def centres() -> dict[str, float]:
+        found: dict[str, float] = {}
+        for column in orders:
+            total = sum(heights[n.key] for n in column) + _NODE_GAP * max(len(column) - 1, 0)
+            cursor = (tallest - total) / 2
+            for item in column:
+                found[item.key] = cursor + heights[item.key] / 2
+                cursor += heights[item.key] + _NODE_GAP
+        return found
+
+    def sweep(index: int, neighbours: dict[str, list[str]]) -> None:
+        where = centres()
+
+        def key(item: DiagramNode) -> float:
+            ys = [where[k] for k in neighbours.get(item.key, ()) if k in where]
+            return sum(ys) / len(ys) if ys else math.inf
+
+        runs: list[list[DiagramNode]] = []
+        for item in orders[index]:
+            if runs and runs[-1][0].group == item.group:
+                runs[-1].append(item)
+            else:
+                runs.append([item])
+        orders[index] = [item for run in runs for item in sorted(run, key=key)]
+
+    count = len(orders)
+    for index in range(1, count):
+        sweep(index, before)
+    for index in range(count - 2, -1, -1):
+        sweep(index, after)
+    for index in range(1, count):
+        sweep(index, before)
+    return orders
 
 
 def _legend(items: Sequence[tuple[bool, str]], marker: str, y: float) -> tuple[list[str], float]:
