@@ -198,3 +198,20 @@ def test_it_lets_only_the_team_translate_and_no_outsider_read(
         translation.translations(tx, team.review_id)
     with workspace.transaction("mallory") as tx, pytest.raises(PermissionDeniedError):
         translation.alternatives(tx, team.review_id)
+
+
+def test_it_keeps_a_translation_posted_twice_once(
+    workspace: Workspace, team: Team, read: Read
+) -> None:
+    listened, peers, _ = read.concepts
+    with workspace.transaction("bob") as tx:
+        first = translation.translate_reciprocally(
+            tx, team.review_id, [listened, peers], into="Expertise valued"
+        )
+    with workspace.transaction("bob") as tx:
+        again = translation.translate_reciprocally(
+            tx, team.review_id, [peers, listened], into="Expertise valued"
+        )
+        found = translation.translations(tx, team.review_id)
+    assert again == first
+    assert found == [first]

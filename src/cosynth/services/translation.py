@@ -164,6 +164,22 @@ def _translate(
         explanation=explanation,
         account=account,
     )
+    for earlier in made:
+        # The same translation posted twice (a double click, a page sent again) is kept once.
+        if new_name is None and (
+            earlier.relation,
+            set(earlier.from_concept_ids),
+            earlier.into_concept_id,
+            earlier.explanation,
+            earlier.account,
+        ) == (
+            relation,
+            set(wanted),
+            target.id if target is not None else None,
+            explanation,
+            account.strip(),
+        ):
+            return earlier
     if new_name is not None:
         target = concept_service.add_concept(
             tx,
