@@ -449,8 +449,9 @@ def document(
     web page (the title's, the description's, markers' and patterns').
     """
     w, h = num(math.ceil(width)), num(math.ceil(height))
+    # No XML declaration: UTF-8 is XML's default, and the same bytes can be
+    # inlined in an HTML page, where a declaration does not belong.
     parts = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
         f'role="img" aria-labelledby="{escape(id_prefix)}title {escape(id_prefix)}desc" '
         f'font-family="{FONT_FAMILY}" fill="{INK}">',
