@@ -25,6 +25,7 @@ from cosynth.cli import (
     score,
     screen,
     simulate,
+    synthesis,
 )
 from cosynth.cli.context import Context, default_actor
 from cosynth.cli.output import error
@@ -126,6 +127,7 @@ cli.add_command(report.report)
 cli.add_command(fulltext.fulltext)
 cli.add_command(extract.extract)
 cli.add_command(quote.quote)
+cli.add_command(synthesis.synthesis)
 cli.add_command(group.group)
 cli.add_command(demo.demo)
 cli.add_command(simulate.simulate)
