@@ -8,7 +8,7 @@ import pytest
 
 from cosynth.domain.advisory import GroupMember
 from cosynth.domain.synthesis import Phase
-from cosynth.errors import InputError, PermissionDeniedError
+from cosynth.errors import InputError, NotFoundError, PermissionDeniedError
 from cosynth.services import remuneration
 from cosynth.services.workspace import Workspace
 from tests.conftest import Team
@@ -140,3 +140,24 @@ def test_it_refuses_a_rate_in_another_currency_or_out_of_reason(
             remuneration.set_rate(tx, team.review_id, 0, from_on=date(2022, 1, 1))
     with workspace.transaction("bob") as tx, pytest.raises(PermissionDeniedError):
         remuneration.set_rate(tx, team.review_id, 2500, from_on=date(2021, 9, 1))
+
+
+def test_it_takes_a_mistaken_entry_and_payment_out_of_the_statement_keeping_them(
+    workspace: Workspace, team: Team, paid: int
+) -> None:
+    with workspace.transaction("alice") as tx:
+        twice = remuneration.record_hours(
+            tx, team.review_id, paid, "2", worked_on=date(2021, 10, 5), activity="Meeting 1"
+        )
+        payment = remuneration.payments(tx, team.review_id, paid)[0]
+        remuneration.withdraw_hours(tx, team.review_id, twice.id, reason="recorded twice")
+        remuneration.withdraw_payment(tx, team.review_id, payment.id, reason="bounced")
+        with pytest.raises(NotFoundError, match="withdrawn"):
+            remuneration.withdraw_hours(tx, team.review_id, twice.id, reason="again")
+        with pytest.raises(InputError, match="why"):
+            remuneration.withdraw_payment(tx, team.review_id, payment.id, reason=" ")
+    with workspace.transaction("alice") as tx:
+        found = remuneration.statement(tx, team.review_id, paid)
+    assert (found.earned, found.paid, found.owed) == (8975, 0, 8975)
+    with workspace.transaction("pat") as tx, pytest.raises(PermissionDeniedError):
+        remuneration.withdraw_hours(tx, team.review_id, found.lines[0].entry.id, reason="x")

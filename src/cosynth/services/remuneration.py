@@ -25,7 +25,7 @@ from cosynth.domain.advisory import (
 )
 from cosynth.domain.roles import Permission
 from cosynth.domain.synthesis import Phase
-from cosynth.errors import InputError
+from cosynth.errors import InputError, NotFoundError
 from cosynth.render.advisory import statement_text as render_statement
 from cosynth.services.advisory_group import my_group_member, require_personal
 from cosynth.services.workspace import Tx
@@ -151,6 +151,21 @@ def record_payment(
     return payment
 
 
+def withdraw_hours(tx: Tx, review_id: int, entry_id: int, *, reason: str) -> None:
+    """Take an entry of hours recorded by mistake out of the statements (it is kept)."""
+    tx.require(review_id, Permission.MANAGE_ADVISORY_GROUP)
+    why = _reason(reason)
+    entry = next((e for e in hours(tx, review_id) if e.id == entry_id), None)
+    if entry is None:
+        raise NotFoundError(
+            f"Review {review_id} has no entry of hours {entry_id} (or it was withdrawn)."
+        )
+    advisory_store.insert_correction(
+        tx.session, hours_id=entry_id, reason=why, at=tx.now, actor=tx.actor
+    )
+    tx.log("group hours withdrawn", review_id, member=entry.member_id, entry=entry_id)
+
+
 def payments(tx: Tx, review_id: int, member_id: int | None = None) -> list[Payment]:
     """Payments made, by date: one member's (the lead, or the member), or everyone's (lead)."""
     if member_id is not None:
@@ -164,6 +179,21 @@ def total_paid(tx: Tx, review_id: int) -> int:
     """All paid to the group, in pence: a total that names no one (for GRIPP2)."""
     tx.require(review_id, Permission.VIEW)
     return sum(p.pence for p in advisory_store.payments_of(tx.session, _all_members(tx, review_id)))
+
+
+def withdraw_payment(tx: Tx, review_id: int, payment_id: int, *, reason: str) -> None:
+    """Take a payment recorded by mistake out of the statements (it is kept)."""
+    tx.require(review_id, Permission.MANAGE_ADVISORY_GROUP)
+    why = _reason(reason)
+    payment = next((p for p in payments(tx, review_id) if p.id == payment_id), None)
+    if payment is None:
+        raise NotFoundError(
+            f"Review {review_id} has no payment {payment_id} (or it was withdrawn)."
+        )
+    advisory_store.insert_correction(
+        tx.session, payment_id=payment_id, reason=why, at=tx.now, actor=tx.actor
+    )
+    tx.log("group payment withdrawn", review_id, member=payment.member_id, payment=payment_id)
 
 
 def statement(tx: Tx, review_id: int, member_id: int) -> Statement:
@@ -209,3 +239,10 @@ def statement_text(tx: Tx, review_id: int, member_id: int) -> str:
 
 def _all_members(tx: Tx, review_id: int) -> list[int]:
     return [m.id for m in advisory_store.members_of(tx.session, review_id)]
+
+
+def _reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InputError("Say why it is withdrawn, e.g. 'recorded twice'.")
+    return reason

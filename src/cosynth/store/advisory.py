@@ -35,6 +35,7 @@ from cosynth.store.advisory_tables import (
     AdvisoryActionRow,
     AdvisoryConsentRow,
     AdvisoryContributionRow,
+    AdvisoryCorrectionRow,
     AdvisoryHoursRow,
     AdvisoryMeetingRow,
     AdvisoryMemberDetailRow,
@@ -628,9 +629,16 @@ def insert_hours(
 
 
 def hours_of(session: Session, member_ids: Sequence[int]) -> list[HoursEntry]:
+    """The members' hours by date, leaving out entries withdrawn as mistakes."""
+    withdrawn = select(AdvisoryCorrectionRow.hours_id).where(
+        AdvisoryCorrectionRow.hours_id.is_not(None)
+    )
     rows = session.scalars(
         select(AdvisoryHoursRow)
-        .where(AdvisoryHoursRow.member_id.in_(list(member_ids)))
+        .where(
+            AdvisoryHoursRow.member_id.in_(list(member_ids)),
+            AdvisoryHoursRow.id.not_in(withdrawn),
+        )
         .order_by(AdvisoryHoursRow.worked_on, AdvisoryHoursRow.id)
     )
     return [_hours_of(row) for row in rows]
@@ -668,9 +676,16 @@ def insert_payment(
 
 
 def payments_of(session: Session, member_ids: Sequence[int]) -> list[Payment]:
+    """The members' payments by date, leaving out those withdrawn as mistakes."""
+    withdrawn = select(AdvisoryCorrectionRow.payment_id).where(
+        AdvisoryCorrectionRow.payment_id.is_not(None)
+    )
     rows = session.scalars(
         select(AdvisoryPaymentRow)
-        .where(AdvisoryPaymentRow.member_id.in_(list(member_ids)))
+        .where(
+            AdvisoryPaymentRow.member_id.in_(list(member_ids)),
+            AdvisoryPaymentRow.id.not_in(withdrawn),
+        )
         .order_by(AdvisoryPaymentRow.paid_on, AdvisoryPaymentRow.id)
     )
     return [_payment_of(row) for row in rows]
@@ -686,6 +701,22 @@ def _payment_of(row: AdvisoryPaymentRow) -> Payment:
         recorded_by=row.actor,
         recorded_at=row.at,
     )
+
+
+def insert_correction(
+    session: Session,
+    *,
+    hours_id: int | None = None,
+    payment_id: int | None = None,
+    reason: str,
+    at: datetime,
+    actor: str,
+) -> None:
+    """Withdraw an entry of hours or a payment; withdrawing it twice at once is refused."""
+    row = AdvisoryCorrectionRow(
+        hours_id=hours_id, payment_id=payment_id, reason=reason, at=at, actor=actor
+    )
+    insert_or_concurrent(session, row, "Someone withdrew the same entry at the same moment.")
 
 
 # --- contributions and GRIPP2 ------------------------------------------------------

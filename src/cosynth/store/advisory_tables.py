@@ -281,3 +281,21 @@ class Gripp2SettingRow(Base):
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(200))
+
+
+class AdvisoryCorrectionRow(Base):
+    """Hours or a payment recorded by mistake, taken out of the statements; the row stays."""
+
+    __tablename__ = "advisory_corrections"
+    __table_args__ = (UniqueConstraint("hours_id"), UniqueConstraint("payment_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hours_id: Mapped[int | None] = mapped_column(
+        ForeignKey("advisory_hours.id", ondelete="CASCADE")
+    )
+    payment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("advisory_payments.id", ondelete="CASCADE")
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(200))

@@ -368,8 +368,34 @@ def upgrade() -> None:
     with op.batch_alter_table("transcripts", schema=None) as batch_op:
         batch_op.create_index("ix_transcripts_roundtable", ["roundtable_id"], unique=False)
 
+    op.create_table(
+        "advisory_corrections",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("hours_id", sa.Integer(), nullable=True),
+        sa.Column("payment_id", sa.Integer(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["hours_id"],
+            ["advisory_hours.id"],
+            name=op.f("fk_advisory_corrections_hours_id_advisory_hours"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["payment_id"],
+            ["advisory_payments.id"],
+            name=op.f("fk_advisory_corrections_payment_id_advisory_payments"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_advisory_corrections")),
+        sa.UniqueConstraint("hours_id", name=op.f("uq_advisory_corrections_hours_id")),
+        sa.UniqueConstraint("payment_id", name=op.f("uq_advisory_corrections_payment_id")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("advisory_corrections")
     with op.batch_alter_table("transcripts", schema=None) as batch_op:
         batch_op.drop_index("ix_transcripts_roundtable")
 
