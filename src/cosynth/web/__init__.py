@@ -23,6 +23,7 @@ from cosynth.web.views import (
     coproduction,
     dedup,
     extraction,
+    findings,
     fulltext,
     glossary,
     imports,
@@ -31,6 +32,9 @@ from cosynth.web.views import (
     quotes,
     reviews,
     screening,
+    synthesis,
+    synthesis_reading,
+    synthesis_themes,
     tables,
 )
 from cosynth.web.views import jobs as job_pages
@@ -81,6 +85,10 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         tables.blueprint,
         extraction.blueprint,
         quotes.blueprint,
+        synthesis.blueprint,
+        synthesis_reading.blueprint,
+        synthesis_themes.blueprint,
+        findings.blueprint,
     ):
         app.register_blueprint(blueprint)
     return app

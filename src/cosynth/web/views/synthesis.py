@@ -28,6 +28,8 @@ from cosynth.services import relating as relating_service
 from cosynth.services import reviews as review_service
 from cosynth.services import studies as study_service
 from cosynth.services import synthesis_figures as figure_service
+from cosynth.services import themes as theme_service
+from cosynth.services.workspace import Tx
 from cosynth.web.access import permission_first
 from cosynth.web.auth import login_required
 from cosynth.web.context import transaction
@@ -142,20 +144,35 @@ def _grid_page(review_id: int, *, errors: dict[str, str], typed: dict[str, Any])
     )
 
 
-@blueprint.route("/grid.csv")
+# The files a page links to, by name (as the tables page serves its own).
+FILES = {
+    "concept-grid.csv": "text/csv",
+    "concept-grid.xlsx": XLSX,
+    "theme-tree.md": "text/markdown",
+    "theme-tree.json": "application/json",
+}
+
+
+@blueprint.route("/files/<filename>")
 @login_required
-def grid_csv(review_id: int) -> Response:
+def download(review_id: int, filename: str) -> Response:
+    if filename not in FILES:
+        abort(404)
     with transaction() as tx:
+        data = _file(tx, review_id, filename)
+    return _download(data, FILES[filename], filename)
+
+
+def _file(tx: Tx, review_id: int, filename: str) -> bytes:
+    if filename == "concept-grid.xlsx":
+        return relating_service.concept_grid_xlsx(tx, review_id)
+    if filename == "concept-grid.csv":
         text = relating_service.concept_grid_csv(tx, review_id)
-    return _download(text.encode("utf-8"), "text/csv", "concept-grid.csv")
-
-
-@blueprint.route("/grid.xlsx")
-@login_required
-def grid_xlsx(review_id: int) -> Response:
-    with transaction() as tx:
-        data = relating_service.concept_grid_xlsx(tx, review_id)
-    return _download(data, XLSX, "concept-grid.xlsx")
+    elif filename == "theme-tree.md":
+        text = theme_service.theme_tree_markdown(tx, review_id)
+    else:
+        text = theme_service.theme_tree_json(tx, review_id)
+    return text.encode("utf-8")
 
 
 @blueprint.route("/relating", methods=["POST"])
@@ -250,10 +267,10 @@ def _ids(values: list[str], what: str) -> tuple[int, ...]:
 def figure(review_id: int, name: str) -> Response:
     with transaction() as tx:
         tx.require(review_id, Permission.VIEW)
-        figures = figure_service.synthesis_figures(tx, review_id)
-    if name not in figures or not name.endswith(".svg"):
-        abort(404)
-    answer = _download(figures[name], "image/svg+xml", name, attachment=False)
+        if name not in figure_service.FIGURE_FILES:
+            abort(404)
+        drawn = figure_service.figure_svg(tx, review_id, name)
+    answer = _download(drawn, "image/svg+xml", name, attachment=False)
     # Opened on its own, an SVG is a document: it may draw and style itself, never run a script.
     answer.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return answer

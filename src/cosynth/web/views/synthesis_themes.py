@@ -177,7 +177,6 @@ def _tree_page(review_id: int, *, errors: dict[str, str], typed: dict[str, Any])
         every = theme_service.themes(tx, review_id)
         kept = concept_service.concepts(tx, review_id)
         statements = theme_service.interpretations(tx, review_id)
-        figures = sorted(figure_service.synthesis_figures(tx, review_id))
     return render_template(
         "synthesis/themes.html",
         review=review,
@@ -188,7 +187,7 @@ def _tree_page(review_id: int, *, errors: dict[str, str], typed: dict[str, Any])
         concept_names={c.id: _term(c.name, c.record_id, labels) for c in kept},
         labels=labels,
         interpretations=statements,
-        figures=figures,
+        figures=figure_service.FIGURE_FILES,
         levels=list(ThemeLevel),
         may_synthesise=may(role, Permission.SYNTHESISE),
         errors=errors,
@@ -243,33 +242,6 @@ def add_interpretation(review_id: int) -> tuple[str, int] | Response:
         return _tree_page(review_id, errors={"interpretation": str(exc)}, typed=typed), 422
     flash(_("The interpretation is recorded."), "info")
     return redirect(url_for("themes.tree", review_id=review_id) + "#interpretations-heading", 303)
-
-
-@blueprint.route("/themes.md")
-@login_required
-def tree_markdown(review_id: int) -> Response:
-    with transaction() as tx:
-        text = theme_service.theme_tree_markdown(tx, review_id)
-    return _file(text, "text/markdown", "theme-tree.md")
-
-
-@blueprint.route("/themes.json")
-@login_required
-def tree_json(review_id: int) -> Response:
-    with transaction() as tx:
-        text = theme_service.theme_tree_json(tx, review_id)
-    return _file(text, "application/json", "theme-tree.json")
-
-
-def _file(text: str, mimetype: str, name: str) -> Response:
-    return Response(
-        text,
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
 
 
 # One theme: rename, move, link and unlink concepts
