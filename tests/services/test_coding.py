@@ -223,6 +223,16 @@ def test_it_codes_the_roundtable_transcript_to_the_roundtables_concepts(
             source_id=transcript.id,
             excerpt="it felt like our service",
         )
+        with pytest.raises(InputError, match=r"not in segment 1 of roundtable\.vtt"):
+            coding.code_excerpt(
+                tx,
+                team.review_id,
+                ours.id,
+                kind=PassageKind.TRANSCRIPT,
+                source_id=transcript.id,
+                excerpt="it felt like our service",
+                page=1,
+            )
         with pytest.raises(InputError, match="code its transcript to it"):
             coding.code_quote(tx, team.review_id, ours.id, reading.quote)
         with pytest.raises(InputError, match="is a study's"):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from cosynth.domain.review import AuditEvent
 from cosynth.domain.synthesis import ConceptSource, ConstructOrder
 from cosynth.errors import InputError, NotFoundError, PermissionDeniedError
-from cosynth.services import concepts
+from cosynth.services import concepts, roundtables
 from cosynth.services.reviews import audit_log
 from cosynth.services.workspace import Workspace
 from tests.conftest import Team
@@ -180,3 +182,42 @@ def _audit(workspace: Workspace, team: Team) -> list[AuditEvent]:
     with workspace.transaction("alice") as tx:
         _, events = audit_log(tx, team.review_id)
     return events[::-1]
+
+
+def test_it_notes_the_roundtables_concepts_under_its_roundtable(
+    workspace: Workspace, team: Team
+) -> None:
+    with workspace.transaction("alice") as tx:
+        table = roundtables.add_roundtable(
+            tx, team.review_id, held_on=date(2023, 5, 10), minutes=90, title="Roundtable"
+        )
+    with workspace.transaction("bob") as tx:
+        ours = concepts.add_concept(
+            tx,
+            team.review_id,
+            "our service",
+            order=ConstructOrder.FIRST,
+            source=ConceptSource.ROUNDTABLE,
+            roundtable_id=table.id,
+        )
+        with pytest.raises(InputError, match="Roundtable already has a concept named"):
+            concepts.add_concept(
+                tx,
+                team.review_id,
+                "Our service",
+                order=ConstructOrder.SECOND,
+                source=ConceptSource.ROUNDTABLE,
+                roundtable_id=table.id,
+            )
+        with pytest.raises(NotFoundError, match=f"no roundtable {table.id + 1}"):
+            concepts.add_concept(
+                tx,
+                team.review_id,
+                "our service",
+                order=ConstructOrder.FIRST,
+                source=ConceptSource.ROUNDTABLE,
+                roundtable_id=table.id + 1,
+            )
+        found = concepts.concepts(tx, team.review_id, source=ConceptSource.ROUNDTABLE)
+    assert found == [ours]
+    assert (ours.roundtable_id, ours.record_id) == (table.id, None)
