@@ -57,6 +57,9 @@ def records(workspace: Workspace, team: Team, group: dict[str, GroupMember]) -> 
             tx, review, "Comment on the interpretations", member_ids=everyone,
             phase=Phase.SYNTHESISING_TRANSLATIONS,
         )  # fmt: skip
+        meetings.add_meeting(
+            tx, review, held_on=date(2022, 6, 1), mode=MeetingMode.EMAIL, phase=Phase(3)
+        )
         remuneration.set_rate(tx, review, 2500, from_on=date(2021, 9, 1))
         remuneration.record_hours(
             tx, review, group["Pat"].id, "2", worked_on=date(2021, 10, 5), activity="Meeting 1",
@@ -83,7 +86,7 @@ def test_it_writes_methods_and_results_from_the_records(
     )
     assert "recruited through Healthwatch newsletter and word of mouth" in methods
     assert "6 members completed an application form" in methods
-    assert "The group met 3 times (3 online)." in methods
+    assert "The group met 3 times (3 online). Members also took part by email (1)." in methods
     assert "£25.00 an hour; 2 hours were recorded and £50.00 paid" in methods
     assert "Access needs were met: papers on paper for 1 and large print for 1." in methods
     assert "Phase 2 (Deciding what is relevant to the initial interest): Comment on the " in results

@@ -571,15 +571,23 @@ def _methods(records: GroupRecords) -> Gripp2Item:
         if forms:
             sentence += f"; {_count(forms, 'member', 'members')} completed an application form"
         sentences.append(sentence + ".")
-    if records.meetings:
+    # The paper: "The group met three times with additional email and telephone
+    # communications" (Methods): meetings proper, then the contact in between.
+    met = [m for m in records.meetings if m.mode in (MeetingMode.IN_PERSON, MeetingMode.ONLINE)]
+    if met:
         modes = [
             f"{n} {mode.value}"
-            for mode in MeetingMode
-            if (n := sum(1 for m in records.meetings if m.mode is mode))
+            for mode in (MeetingMode.IN_PERSON, MeetingMode.ONLINE)
+            if (n := sum(1 for m in met if m.mode is mode))
         ]
-        sentences.append(
-            f"The group met {_count(len(records.meetings), 'time', 'times')} ({_listed(modes)})."
-        )
+        sentences.append(f"The group met {_count(len(met), 'time', 'times')} ({_listed(modes)}).")
+    between = [
+        f"{mode.value} ({n})"
+        for mode in (MeetingMode.EMAIL, MeetingMode.TELEPHONE)
+        if (n := sum(1 for m in records.meetings if m.mode is mode))
+    ]
+    if between:
+        sentences.append(f"Members also took part by {_listed(between)}.")
     if records.rates:
         latest = max(records.rates, key=lambda r: (r.from_on, r.set_at, r.id))
         sentence = (
