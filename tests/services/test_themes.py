@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
 from cosynth.domain.synthesis import ConceptSource, ConstructOrder, OrderBasis, ThemeLevel
 from cosynth.errors import InputError, NotFoundError, PermissionDeniedError
-from cosynth.services import concepts, relating, themes, translation
+from cosynth.services import coding, concepts, relating, roundtables, themes, translation
 from cosynth.services.workspace import Workspace
 from tests.conftest import Team
 from tests.services.translation_helpers import Read, three_studies_read
@@ -248,3 +249,41 @@ def test_it_lets_only_the_team_synthesise_and_no_outsider_read(
         for read_it in (themes.theme_tree, themes.themes, themes.theme_tree_json):
             with pytest.raises(PermissionDeniedError):
                 read_it(tx, team.review_id)
+
+
+def test_it_cites_the_roundtable_where_a_theme_rests_on_the_advisory_groups_words(
+    workspace: Workspace, team: Team, read: Read
+) -> None:
+    vtt = (
+        "WEBVTT\n\n1\n00:00:04.120 --> 00:00:16.480\n"
+        "<v Sam>I run the peer group now, after helping design it.</v>\n"
+    )
+    with workspace.transaction("alice") as tx:
+        table = roundtables.add_roundtable(
+            tx, team.review_id, held_on=date(2023, 3, 14), minutes=90
+        )
+        transcript = roundtables.import_transcript(
+            tx, team.review_id, table.id, "roundtable.vtt", vtt.encode()
+        )
+        said = concepts.add_concept(
+            tx,
+            team.review_id,
+            "from user to deliverer",
+            order=ConstructOrder.FIRST,
+            source=ConceptSource.ROUNDTABLE,
+            roundtable_id=table.id,
+        )
+        coding.code_transcript(
+            tx, team.review_id, said.id, transcript.id, segment=1, start=0, end=20
+        )
+        line = translation.argue_line(
+            tx, team.review_id, [read.concepts[1], said.id], into="Co-delivery"
+        )
+        codelivery = themes.add_theme(tx, team.review_id, "Co-delivery", level=ThemeLevel.CATEGORY)
+        themes.link_concepts(tx, team.review_id, codelivery.id, [line.into_concept_id or 0])
+        document = json.loads(themes.theme_tree_json(tx, team.review_id))
+    assert document["categories"][0]["citations"] == [
+        "[Author2 2014: 12]",
+        "[Roundtable 2023-03-14: 00:00:04.120]",
+    ]
+    assert [s["label"] for s in document["categories"][0]["studies"]] == ["Author2 2014"]

@@ -42,6 +42,7 @@ from cosynth.services import coding as coding_service
 from cosynth.services import concepts as concept_service
 from cosynth.services import quotes as quote_service
 from cosynth.services import relating as relating_service
+from cosynth.services import roundtables as roundtable_service
 from cosynth.services.studies import included_studies
 from cosynth.services.workspace import Tx
 from cosynth.store import translation as store
@@ -340,10 +341,11 @@ def read_synthesis(tx: Tx, review_id: int) -> Synthesis:
         for interpretation in store.interpretations_of(tx.session, review_id)
     ]
     quoted = {quote.id: quote for quote in quote_service.quotes(tx, review_id)}
+    roundtables = _roundtable_labels(tx, review_id, codings)
     citations: dict[int, str] = {}
     quotes: dict[int, tuple[str, str]] = {}
     for coding in codings:
-        citations[coding.id] = _citation(coding, labels, quoted)
+        citations[coding.id] = _citation(coding, labels, quoted, roundtables)
         quote = quoted.get(coding.passage.source_id)
         if coding.passage.kind is PassageKind.QUOTE and quote is not None:
             quotes[coding.id] = (quote.text, quote.citation)
@@ -357,13 +359,34 @@ def read_synthesis(tx: Tx, review_id: int) -> Synthesis:
     )
 
 
-def _citation(coding: Coding, labels: dict[int, str], quoted: dict[int, Quote]) -> str:
+def _roundtable_labels(tx: Tx, review_id: int, codings: Sequence[Coding]) -> dict[int, str]:
+    """Transcript id -> how its roundtable is cited ("Roundtable 2023-05-10"), where coded."""
+    if not any(coding.passage.kind is PassageKind.TRANSCRIPT for coding in codings):
+        return {}
+    named = {
+        table.id: table.title or f"Roundtable {table.held_on.isoformat()}"
+        for table in roundtable_service.roundtables(tx, review_id)
+    }
+    return {
+        transcript.id: named.get(transcript.roundtable_id, "Roundtable")
+        for transcript in roundtable_service.transcripts(tx, review_id)
+    }
+
+
+def _citation(
+    coding: Coding,
+    labels: dict[int, str],
+    quoted: dict[int, Quote],
+    roundtables: dict[int, str],
+) -> str:
+    """A quote's own citation; a full text's study and page; a roundtable's time or turn."""
     passage = coding.passage
     quote = quoted.get(passage.source_id) if passage.kind is PassageKind.QUOTE else None
     if quote is not None:
         return quote.citation
     if passage.kind is PassageKind.TRANSCRIPT:
-        return cite("Roundtable", passage.page_label or f"segment {passage.page_number}")
+        where = roundtables.get(passage.source_id, "Roundtable")
+        return cite(where, passage.page_label or f"turn {passage.page_number}")
     label = labels.get(coding.record_id, "") if coding.record_id is not None else ""
     return cite(label or "Unknown study", passage.page_label)
 
