@@ -122,3 +122,11 @@ def test_it_writes_the_gripp2_short_form(run: Run, members: None, tmp_path: Path
     target = tmp_path / "gripp2.md"
     ok(run("group", "gripp2", "-o", str(target)))
     assert "*Not yet reported.*" in target.read_text(encoding="utf-8")
+
+
+def test_it_records_consent_and_access_needs(run: Run, members: None) -> None:
+    ok(run("group", "member", "consent", "Pat", "--named", "--quoted", "--on", "2021-09-20"))
+    assert "Consent withdrawn" in ok(run("group", "member", "consent", "Jo", "--withdraw")).output
+    refused(run("group", "member", "consent", "Jo", "--no-involvement", "--named"), "involved")
+    ok(run("group", "member", "access", "Pat", "--format", "paper", "--large-print", who="pat"))
+    refused(run("group", "member", "access", "Jo", who="pat"), "only their own")
