@@ -86,6 +86,8 @@ def test_it_keeps_a_meeting_and_the_action_log(run: Run, members: None) -> None:
     log = ok(run("group", "action", "list", who="bob")).output
     assert "2021-10-18" in log and "review team" in log
     refused(run("group", "action", "add", "x", "--who", "Nobody"), "has no member 'Nobody'")
+    assert "open again" in ok(run("group", "action", "reopen", "1")).output
+    ok(run("group", "meeting", "minutes", "1", "Search terms agreed."))
 
 
 def test_it_records_a_roundtable_and_imports_its_transcript(
@@ -119,9 +121,13 @@ def test_it_pays_pat_and_pat_reads_only_their_own_statement(run: Run, members: N
 def test_it_writes_the_gripp2_short_form(run: Run, members: None, tmp_path: Path) -> None:
     shown = ok(run("group", "gripp2", who="bob")).output
     assert "## 2. Methods" in shown and "2 members took part" in shown
+    ok(run("group", "contribution", "3", "Proposed extraction fields", "--who", "Jo"))
     target = tmp_path / "gripp2.md"
-    ok(run("group", "gripp2", "-o", str(target)))
-    assert "*Not yet reported.*" in target.read_text(encoding="utf-8")
+    ok(run("group", "gripp2", "-o", str(target), "--set", "aim", "To involve everyone."))
+    written = target.read_text(encoding="utf-8")
+    assert "## 1. Aim\n\nTo involve everyone." in written and "*Not yet reported.*" in written
+    assert "Phase 3 (Reading the studies): Proposed extraction fields." in written
+    refused(run("group", "gripp2", "--set", "aim", "x", who="bob"), "may not manage")
 
 
 def test_it_records_consent_and_access_needs(run: Run, members: None) -> None:

@@ -15,6 +15,7 @@ from cosynth.cli.context import Context
 from cosynth.cli.output import out
 from cosynth.domain.advisory import (
     REVIEW_TEAM,
+    Gripp2Setting,
     GroupMember,
     MeetingMode,
     MemberKind,
@@ -284,6 +285,17 @@ def meeting_list(ctx: click.Context) -> None:
     out.print(table)
 
 
+@meeting.command("minutes")
+@click.argument("meeting_id", type=int)
+@click.argument("text")
+@click.pass_context
+def meeting_minutes(ctx: click.Context, meeting_id: int, text: str) -> None:
+    """Record TEXT as the minutes of MEETING_ID (earlier minutes are kept)."""
+    with _context(ctx).review_tx() as (tx, review):
+        meetings.record_minutes(tx, review.id, meeting_id, text)
+    out.print(f"Minutes of meeting #{meeting_id} recorded.")
+
+
 @group.group()
 def action() -> None:
     """The action log (the paper's Figure 2)."""
@@ -323,6 +335,16 @@ def action_done(ctx: click.Context, action_id: int, on: date | None) -> None:
         done = meetings.complete_action(tx, review.id, action_id, done_on=on)
     assert done.done_on is not None
     out.print(f"Action #{done.id} done on {done.done_on.isoformat()}.")
+
+
+@action.command("reopen")
+@click.argument("action_id", type=int)
+@click.pass_context
+def action_reopen(ctx: click.Context, action_id: int) -> None:
+    """Open action ACTION_ID again (it was marked done by mistake, or needs more)."""
+    with _context(ctx).review_tx() as (tx, review):
+        meetings.reopen_action(tx, review.id, action_id)
+    out.print(f"Action #{action_id} is open again.")
 
 
 @action.command("list")
@@ -473,12 +495,42 @@ def statement(ctx: click.Context, who: str | None) -> None:
     click.echo(statement_text(found), nl=False)
 
 
+@group.command("contribution")
+@click.argument("phase", type=click.IntRange(1, 7))
+@click.argument("text")
+@click.option("--who", default=None, help="The member (id or name); without it, the group.")
+@date_option("--on", help="When (default: today).")
+@click.pass_context
+def contribution(
+    ctx: click.Context, phase: int, text: str, who: str | None, on: date | None
+) -> None:
+    """Note in words what the group (or one member) gave to PHASE (1 to 7)."""
+    with _context(ctx).review_tx() as (tx, review):
+        target = member_id(tx, review.id, who) if who is not None else None
+        note = gripp2.note_contribution(
+            tx, review.id, Phase(phase), text, member_id=target, noted_on=on
+        )
+    out.print(f"Contribution #{note.id} noted in phase {phase} ({Phase(phase).title}).")
+
+
 @group.command("gripp2")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--set",
+    "texts",
+    multiple=True,
+    type=(click.Choice([item.value for item in Gripp2Setting]), str),
+    metavar="ITEM TEXT",
+    help="First write your words for an item: aim, discussion or reflections.",
+)
 @click.pass_context
-def gripp2_command(ctx: click.Context, output: Path | None) -> None:
+def gripp2_command(
+    ctx: click.Context, output: Path | None, texts: tuple[tuple[str, str], ...]
+) -> None:
     """The GRIPP2 short form, written from the group's records, as Markdown."""
     with _context(ctx).review_tx() as (tx, review):
+        for item, words in texts:
+            gripp2.set_gripp2_text(tx, review.id, Gripp2Setting(item), words)
         text = gripp2.gripp2_markdown(tx, review.id)
     if output is None:
         click.echo(text, nl=False)
