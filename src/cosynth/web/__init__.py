@@ -17,6 +17,7 @@ from cosynth.web.settings import WebSettings
 from cosynth.web.views import (
     account,
     advice,
+    advisory,
     appraisal,
     audit,
     conflicts,
@@ -85,6 +86,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         tables.blueprint,
         extraction.blueprint,
         quotes.blueprint,
+        advisory.blueprint,
         synthesis.blueprint,
         synthesis_reading.blueprint,
         synthesis_themes.blueprint,
