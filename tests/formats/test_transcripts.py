@@ -515,6 +515,27 @@ def test_it_reads_a_word_transcript_laid_out_as_a_table() -> None:
     ]
 
 
+def test_it_reads_the_older_teams_word_transcript_with_timings_and_names_on_lines() -> None:
+    document = Document()
+    for line in (
+        "0:0:0.0 --> 0:0:5.850",
+        "Okafor, Sam",
+        "Welcome, everyone.",
+        "",
+        "0:1:10.120 --> 0:1:18.250",
+        "Ellis, Margaret",
+        "That's the bit that matters to carers.",
+    ):
+        document.add_paragraph(line)
+
+    _, segments = read_transcript("teams.docx", _docx_bytes(document))
+
+    assert [(s.speaker, s.start, s.text) for s in segments] == [
+        ("Okafor, Sam", "00:00:00.000", "Welcome, everyone."),
+        ("Ellis, Margaret", "00:01:10.120", "That's the bit that matters to carers."),
+    ]
+
+
 def test_it_keeps_tracked_insertions_and_leaves_out_tracked_deletions() -> None:
     document = Document()
     para = document.add_paragraph("Priya: We were asked ")

@@ -267,6 +267,7 @@ def test_it_imports_a_roundtables_transcript_in_each_format_and_shows_its_turns(
         assert original.status_code == 200 and original.data == data
 
     page = text_of(alice.get(table_url))
+    assert f'href="/reviews/{team.review_id}/synthesis/reading/roundtables/' in page
     assert "WebVTT captions" in page and "Word document" in page and "plain text" in page
 
     broken = b"WEBVTT\n\n00:00:05.000 --> 00:00:02.000\n<v Sam>Hello\n"

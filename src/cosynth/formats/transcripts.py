@@ -17,7 +17,8 @@ document; each is read here into numbered turns, a speaker and their words.
   with a speaker's name and a colon ("Priya: I think...") starts a turn; other
   lines continue it; blank lines are paragraph breaks inside it. A time at the
   start ("[00:01:02] Priya: ...") is kept as the turn's start; so are the
-  "Name  0:02" heading lines of Otter and Teams exports. In Word, a bold name
+  "Name  0:02" heading lines of Otter and Teams exports, and the
+  older Teams layout of a timing line, then the name, then the words. In Word, a bold name
   at the start of a paragraph, and a table laid out Speaker | Words, are turns.
 
 Text must be UTF-8 (a byte-order mark is fine, as is UTF-16 with one). Other
@@ -168,6 +169,18 @@ _HEADING = re.compile(rf"^(?P<name>{_NAME})[ \t]+(?P<clock>{_BRACKETED_CLOCK})$"
 _TIME_MARK = re.compile(rf"^(?P<clock>{_BRACKETED_CLOCK})(?:[ \t]+(?P<words>.*))?$")
 
 
+_TEAMS_CLOCK = r"\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,3})?"
+_TEAMS_TIMING = re.compile(rf"^(?P<start>{_TEAMS_CLOCK})[ \t]*-->[ \t]*{_TEAMS_CLOCK}$")
+
+
+def _teams_clock(text: str) -> str:
+    """ "0:0:5.85" as "00:00:05.850"."""
+    whole, _, fraction = text.partition(".")
+    hours, minutes, seconds = (int(part) for part in whole.split(":"))
+    clock = f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+    return f"{clock}.{fraction.ljust(3, '0')}" if fraction else clock
+
+
 def _is_name(name: str) -> bool:
     if len(name) > 40:
         return False
@@ -273,13 +286,23 @@ def _turns(filename: str, lines: Sequence[_Line]) -> tuple[TranscriptSegment, ..
     """Turns from lines, by the plain-text rule (see the module's docstring)."""
     turns: list[_Turn] = []
     current: _Turn | None = None
+    timed = ""  # the start of a Teams timing line, whose next line names the speaker
     for line in lines:
         text = line.text.strip()
         start: _Start | None = None
-        if line.turn is not None:
+        if timed and text:
+            # Teams' older Word transcripts: "0:0:5.850 --> 0:0:9.120", then
+            # "Okafor, Sam", then the words (the name may hold a comma).
+            named = len(text) <= 60 and not text.endswith((".", "?", "!"))
+            start = _Start(text if named else "", timed, "" if named else text)
+            timed = ""
+        elif line.turn is not None:
             start = _Start(line.turn[0], line.turn[1], text)
         elif line.bold_name is not None:
             start = _Start(line.bold_name, "", text)
+        elif (timing := _TEAMS_TIMING.match(text)) is not None:
+            timed = _teams_clock(timing["start"])
+            continue
         elif text:
             start = _turn_start(text)
         if start is not None:

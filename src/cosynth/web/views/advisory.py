@@ -224,7 +224,11 @@ def _group_page(
 @permission_first(MANAGE)
 def add_member(review_id: int) -> Response | tuple[str, int]:
     try:
-        kind = _choice(MemberKind, "kind", _("Say whether they are a service user, carer, staff…"))
+        kind = _choice(
+            MemberKind,
+            "kind",
+            _("Choose how they take part: service user, unpaid carer, staff or other."),
+        )
         joined = _date("joined_on", required=False)
         with transaction() as tx:
             member = group_service.add_group_member(
