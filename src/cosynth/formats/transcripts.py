@@ -17,9 +17,10 @@ document; each is read here into numbered turns, a speaker and their words.
   with a speaker's name and a colon ("Priya: I think...") starts a turn; other
   lines continue it; blank lines are paragraph breaks inside it. A time at the
   start ("[00:01:02] Priya: ...") is kept as the turn's start; so are the
-  "Name  0:02" heading lines of Otter and Teams exports, and the
-  older Teams layout of a timing line, then the name, then the words. In Word, a bold name
-  at the start of a paragraph, and a table laid out Speaker | Words, are turns.
+  "Name  0:02" heading lines of Otter and Teams exports, and the older Teams
+  layout of a timing line, then the name, then the words. In Word, a bold
+  name at the start of a paragraph, and a table laid out Speaker | Words, are
+  turns.
 
 Text must be UTF-8 (a byte-order mark is fine, as is UTF-16 with one). Other
 encodings are refused with a way to fix it rather than guessed: a transcript's
