@@ -10,6 +10,7 @@ import pytest
 import waitress
 from argon2 import PasswordHasher
 from click.testing import CliRunner
+from defusedxml import ElementTree
 
 from cosynth.cli.main import cli
 from cosynth.services import accounts
@@ -39,6 +40,37 @@ def test_it_prints_the_logins_and_makes_the_accounts(tmp_path: Path) -> None:
             assert user.adviser_mode is (username == "pat")
     finally:
         workspace.close()
+
+
+def test_it_writes_the_synthesis_and_the_advisory_groups_reports(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["demo", "--out", str(folder), "--no-serve"])
+    assert result.exit_code == 0, result.output
+    synthesis = folder / "synthesis"
+    written = {
+        path.relative_to(folder).as_posix()
+        for path in (*synthesis.iterdir(), *(folder / "advisory-group").iterdir())
+    }
+    assert written == {
+        "synthesis/theme-tree.md",
+        "synthesis/theme-tree.json",
+        "synthesis/concept-grid.csv",
+        "synthesis/concept-grid.xlsx",
+        "synthesis/figure-3-theme-map.svg",
+        "synthesis/figure-4-interpretations.svg",
+        "synthesis/figure-5-co-delivery-cycle.svg",
+        "advisory-group/gripp2-short-form.md",
+        "advisory-group/action-log.csv",
+    }
+    for figure in synthesis.glob("*.svg"):
+        root = ElementTree.fromstring(figure.read_bytes())
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert "Co-delivery by service users" in (synthesis / "theme-tree.md").read_text("utf-8")
+    assert "*Not yet reported.*" not in (
+        folder / "advisory-group" / "gripp2-short-form.md"
+    ).read_text("utf-8")
+    log = (folder / "advisory-group" / "action-log.csv").read_text("utf-8").splitlines()
+    assert log[0] == "Task,Who,Phase,Due,Done" and len(log) == 7
 
 
 def test_it_serves_the_demo_on_loopback_over_plain_http(

@@ -13,6 +13,11 @@ from cosynth.services.demo import LEAD, DemoLogin, build_demo_review, create_dem
 from cosynth.services.report_tables import report_files
 from cosynth.services.reviews import review_status
 from cosynth.services.worked_example import build_worked_example, load_worked_example
+from cosynth.services.worked_synthesis import (
+    build_worked_synthesis,
+    load_worked_synthesis,
+    worked_synthesis_files,
+)
 from cosynth.services.workspace import open_workspace
 
 # Loopback only, always: the demo passwords are printed and written in the README.
@@ -52,10 +57,16 @@ def demo(context: Context, folder: Path, serve: bool, port: int) -> None:
         # screening, extraction and co-production scoring by the demo team.
         example = load_worked_example()
         studies = build_worked_example(workspace, review.id, example, lead=LEAD)
+        # Its synthesis: the advisory group, the translations, the theme tree and
+        # the three new interpretations (conquer2024_synthesis.toml).
+        synthesis = load_worked_synthesis(example)
+        build_worked_synthesis(workspace, review.id, studies, synthesis, lead=LEAD)
         with workspace.transaction(LEAD) as tx:
             status = review_status(tx, review.id)
             written = report_files(tx, review.id)
-        for name, data in written.items():
+            synthesised = worked_synthesis_files(tx, review.id, synthesis)
+        for name, data in {**written, **synthesised}.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(data)
         logins = create_demo_accounts(workspace)
     finally:
@@ -74,6 +85,10 @@ def demo(context: Context, folder: Path, serve: bool, port: int) -> None:
     )
     out.print(
         f"  Tables 2-5 and the link analysis written to {folder}: {', '.join(sorted(written))}"
+    )
+    out.print(
+        "  Its synthesis (themes, translations, the advisory group and its roundtable), "
+        f"written to {folder}: {', '.join(sorted(synthesised))}"
     )
     _print_command_line_tour(database)
     _print_logins(logins, f"http://{DEMO_HOST}:{port}/")
