@@ -14,6 +14,7 @@ from cosynth.cli import (
     appraise,
     dedup,
     demo,
+    export,
     extract,
     fulltext,
     group,
@@ -119,6 +120,8 @@ cli.add_command(imports.import_files)
 cli.add_command(imports.sources)
 cli.add_command(records.records)
 cli.add_command(records.export)
+records.export.add_command(export.export_set)
+cli.add_command(export.archive)
 cli.add_command(dedup.dedup)
 cli.add_command(screen.screen)
 cli.add_command(appraise.appraise)

@@ -38,6 +38,9 @@ class Permission(StrEnum):
     # payments) is the lead's to keep: UK GDPR data minimisation.
     MANAGE_ADVISORY_GROUP = "manage the advisory group"
     RECORD_RESONANCE = "say how the findings match lived experience"
+    # The whole review in one file: every vote unblinded, the advisory group's
+    # personal data and payments, the audit log. The lead's alone.
+    ARCHIVE_REVIEW = "export the whole review as an archive"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
