@@ -12,12 +12,25 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
+from markupsafe import escape
 
 from cosynth.domain.quotes import QuoteKind
 from cosynth.domain.synthesis import ConceptSource, ConstructOrder, Relation
-from cosynth.services import concepts, fulltext, quotes, studies, themes, translation
+from cosynth.services import (
+    coding,
+    concepts,
+    fulltext,
+    quotes,
+    roundtables,
+    studies,
+    themes,
+    translation,
+)
+from cosynth.services.worked_example import build_worked_example, load_worked_example
+from cosynth.services.worked_synthesis import build_worked_synthesis, load_worked_synthesis
 from cosynth.services.workspace import Workspace
 from tests.conftest import Team
 from tests.services.screening_helpers import import_search, include_at_full_text
@@ -207,6 +220,35 @@ def test_it_withdraws_a_coding_and_lets_pat_read_but_not_code(
     assert withdrawn.status_code == 303 and withdrawn.headers["Location"].startswith(url)
     assert "listened to at last</q>" not in text_of(bob.get(url))
     assert visit("mallory").get(url).status_code == 403
+
+
+def test_it_codes_a_turn_of_the_roundtable_transcript_into_the_groups_own_concept(
+    visit, workspace: Workspace, team: Team, quoted: Studies
+) -> None:
+    with workspace.transaction("alice") as tx:
+        held = roundtables.add_roundtable(
+            tx, team.review_id, held_on=date(2023, 5, 10), minutes=90, title="The roundtable"
+        )
+        roundtables.import_transcript(
+            tx, team.review_id, held.id, "roundtable.txt",
+            b"Priya: Carers keep the service going.\nTom: Nobody asks us how.\n",
+        )  # fmt: skip
+    bob = visit("bob")
+    assert "The roundtable" in text_of(bob.get(f"{base(team)}/reading"))
+    url = f"{base(team)}/reading/roundtables/{held.id}"
+    page = text_of(bob.get(url))
+    assert "Nobody asks us how." in page and "Priya" in page
+    transcript = page.split('data-passage="transcript-')[1].split("-")[0]
+    coded = bob.post(url, {
+        "where": f"transcript-{transcript}", "excerpt": "Carers keep the service going",
+        "concept": "new", "name": "Carers as co-deliverers", "order": "first-order",
+    })  # fmt: skip
+    assert coded.status_code == 303, text_of(coded)
+    page = text_of(bob.get(url))
+    assert "Carers as co-deliverers" in page and "<q>Carers keep the service going</q>" in page
+    with workspace.transaction("bob") as tx:
+        [concept] = concepts.concepts(tx, team.review_id, source=ConceptSource.ROUNDTABLE)
+    assert concept.roundtable_id == held.id
 
 
 # The grid, how the studies relate, the order of translation
@@ -411,3 +453,38 @@ def test_it_refuses_to_translate_one_study_with_itself(
     assert refused.status_code == 422 and 'id="translate-error"' in text_of(refused)
     with workspace.transaction("bob") as tx:
         assert translation.translations(tx, team.review_id) == []
+
+
+# The worked example: the paper's synthesis, browsed and exported.
+
+
+def test_it_lets_the_team_browse_and_export_the_papers_synthesis(
+    visit, workspace: Workspace, team: Team
+) -> None:
+    example = load_worked_example()
+    refs = build_worked_example(workspace, team.review_id, example)
+    build_worked_synthesis(workspace, team.review_id, refs, load_worked_synthesis(example))
+    alice = visit("alice")
+    for page in ("", "/reading", "/grid", "/translate", "/themes"):
+        assert alice.get(f"{base(team)}{page}").status_code == 200, page
+    tree = text_of(alice.get(f"{base(team)}/themes"))
+    assert "Design" in tree and "Transformation" in tree and "Co-delivery" in tree
+    with workspace.transaction("alice") as tx:
+        nodes = themes.theme_tree(tx, team.review_id)
+    theme_id = nodes[0].children[0].theme.id
+    assert alice.get(f"{base(team)}/themes/{theme_id}").status_code == 200
+    grid = text_of(alice.get(f"{base(team)}/files/concept-grid.csv"))
+    assert len(grid.splitlines()) > 5
+    for name in ("theme-tree.md", "theme-tree.json"):
+        assert alice.get(f"{base(team)}/files/{name}").status_code == 200
+    names = [part.split('"')[0] for part in tree.split("/synthesis/figures/")[1:]]
+    assert len(names) == 3
+    for name in names:
+        figure = alice.client.get(f"{base(team)}/figures/{name}")
+        assert figure.status_code == 200 and figure.mimetype == "image/svg+xml"
+    with workspace.transaction("alice") as tx:
+        coded = next(c for c in coding.codings(tx, team.review_id) if c.record_id is not None)
+    reading = text_of(alice.get(f"{base(team)}/reading/studies/{coded.record_id}"))
+    assert f"<q>{escape(coded.passage.excerpt)}</q>" in reading
+    findings = text_of(visit("pat").get(f"/reviews/{team.review_id}/findings"))
+    assert "Does this match your experience?" in findings and "Co-delivery" in findings
