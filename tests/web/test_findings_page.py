@@ -47,6 +47,8 @@ def finding(app, workspace: Workspace, team: Team) -> tuple[int, Studies]:  # ty
             description="People felt the services listened to them.",
         )  # fmt: skip
         themes.link_concepts(tx, rid, added.id, [heard.id])
+        part = themes.add_theme(tx, rid, "Being asked", level=ThemeLevel.THEME, parent_id=added.id)
+        themes.link_concepts(tx, rid, part.id, [heard.id])
     return added.id, quoted
 
 

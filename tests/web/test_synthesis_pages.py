@@ -390,6 +390,13 @@ def test_it_builds_a_theme_tree_with_its_support_and_downloads_it(
     none = alice.post(f"{tree}/{theme_id}/concepts", {})
     assert none.status_code == 422 and 'id="link-error"' in text_of(none)
     assert alice.post(f"{tree}/{theme_id}", {"name": "Working together"}).status_code == 303
+    # The whole form as a browser sends it: the name changed, the rest as it was.
+    editing = text_of(alice.get(f"{tree}/{theme_id}"))
+    assert 'value="Working together"' in editing and f'<option value="{design}" selected>' in editing
+    whole = {"name": "Working together", "description": "", "parent": str(design), "position": "1"}
+    assert alice.post(f"{tree}/{theme_id}", whole).status_code == 303
+    bad = alice.post(f"{tree}/{theme_id}", {**whole, "position": "first"})
+    assert bad.status_code == 422 and 'id="revise-error"' in text_of(bad)
 
     page = text_of(alice.get(tree))
     assert "Working together" in page and "Design" in page

@@ -49,6 +49,7 @@ def _page(review_id: int, *, errors: dict[str, str], typed: dict[str, str]) -> s
         "findings/index.html",
         review=review,
         themes=[f for f in found if f.finding is FindingKind.THEME],
+        theme_names={f.finding_id: f.name for f in found if f.finding is FindingKind.THEME},
         interpretations=[f for f in found if f.finding is FindingKind.INTERPRETATION],
         answers=list(Resonance),
         may_answer=may(role, Permission.RECORD_RESONANCE),
