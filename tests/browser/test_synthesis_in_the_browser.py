@@ -14,7 +14,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from cosynth.services import accounts, coding, themes
+from cosynth.services import accounts, coding, roundtables, themes
+from cosynth.services.worked_example import build_worked_example, load_worked_example
+from cosynth.services.worked_synthesis import build_worked_synthesis, load_worked_synthesis
 from cosynth.services.workspace import Workspace
 from tests.browser.axe_scan import assert_no_violations, violations
 from tests.browser.conftest import SignIn, Site
@@ -143,3 +145,38 @@ def test_it_codes_a_selection_builds_a_theme_and_hears_pat(
     assert alice.get_by_text("This partly matches my experience: “Only once").count() == 1
     scan(alice, "alice")
     assert_no_violations(problems, scans)
+
+
+def test_it_finds_no_violations_on_the_papers_synthesis(
+    sign_in: SignIn, site: Site, workspace: Workspace, team: Team
+) -> None:
+    """Each synthesis page, full of the worked example's data, as alice and pat (adviser mode)."""
+    example = load_worked_example()
+    refs = build_worked_example(workspace, team.review_id, example)
+    build_worked_synthesis(workspace, team.review_id, refs, load_worked_synthesis(example))
+    with workspace.transaction(team.adviser) as tx:
+        accounts.set_preferences(tx, adviser_mode=True)
+    with workspace.transaction(team.lead) as tx:
+        coded = next(c for c in coding.codings(tx, team.review_id) if c.record_id is not None)
+        theme_id = themes.theme_tree(tx, team.review_id)[0].children[0].theme.id
+        [held] = roundtables.roundtables(tx, team.review_id)
+    synthesis = f"/reviews/{team.review_id}/synthesis"
+    pages = [
+        synthesis,
+        f"{synthesis}/reading",
+        f"{synthesis}/reading/studies/{coded.record_id}",
+        f"{synthesis}/reading/roundtables/{held.id}",
+        f"{synthesis}/grid",
+        f"{synthesis}/translate",
+        f"{synthesis}/themes",
+        f"{synthesis}/themes/{theme_id}",
+        f"/reviews/{team.review_id}/findings",
+    ]
+    problems: list[str] = []
+    for who in ("alice", "pat"):
+        page = sign_in(who)
+        for path in pages:
+            answer = page.goto(path)
+            assert answer is not None and answer.status == 200, f"{who}: {path}"
+            problems.extend(violations(page, who, path))
+    assert_no_violations(problems, 2 * len(pages))
