@@ -12,6 +12,7 @@ from rich.table import Table
 
 from cosynth.cli.context import Context, pass_context
 from cosynth.cli.output import error, out
+from cosynth.domain.prisma import IdentificationMethod
 from cosynth.domain.review import ImportReport
 from cosynth.errors import CosynthError, InputError
 from cosynth.services import imports as import_service
@@ -63,6 +64,13 @@ def _parse_mapping(
     help="The file was already de-duplicated (an earlier review's final library): "
     "never group two of its records.",
 )
+@click.option(
+    "--method",
+    type=click.Choice([m.value for m in IdentificationMethod]),
+    default=IdentificationMethod.DATABASE.value,
+    show_default=True,
+    help="How the records were found: the column of the PRISMA 2020 flow they are counted in.",
+)
 @pass_context
 def import_files(
     context: Context,
@@ -77,9 +85,11 @@ def import_files(
 
     Each file is imported whole or not at all.
     """
-    # The remaining options (database, platform, reader, again, deduplicated)
+    # The remaining options (database, platform, reader, again, deduplicated, method)
     # are the import service's own keyword arguments.
-    choices.update(searched_on=searched, options=mapping)
+    choices.update(
+        searched_on=searched, options=mapping, method=IdentificationMethod(choices["method"])
+    )
     failed = 0
     for path in files:
         try:

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 
+from cosynth.domain.citation import Citation
+
 
 class IdentificationMethod(StrEnum):
     """How a source's records were found: the two columns of the PRISMA 2020 diagram.
@@ -169,6 +171,15 @@ LISTS = frozenset(
     {"database_specific_results", "register_specific_results", "dbr_excluded", "other_excluded"}
 )
 NUMBERS = tuple(key for key in BOX_NAMES if key not in LISTS)
+
+
+@dataclass(frozen=True, slots=True)
+class ListedRecord:
+    """A record behind a box, as a reader opening the box sees it: why it is there, if it says."""
+
+    record_id: int
+    citation: Citation
+    why: str = ""
 
 
 @dataclass(frozen=True, slots=True)

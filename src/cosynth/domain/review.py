@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from cosynth.domain.citation import Citation
+from cosynth.domain.prisma import IdentificationMethod
 from cosynth.domain.roles import Role
 
 
@@ -44,6 +45,8 @@ class Source:
     imported_by: str
     records_imported: int
     records_skipped: int
+    # Which column of the PRISMA 2020 flow its records are counted in.
+    method: IdentificationMethod = IdentificationMethod.DATABASE
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 
 from cosynth.domain.citation import Citation
+from cosynth.domain.prisma import IdentificationMethod
 from cosynth.domain.review import ImportReport, Skipped
 from cosynth.domain.roles import Permission
 from cosynth.errors import AlreadyImportedError, ImportFileError
@@ -55,8 +56,14 @@ def import_file(
     options: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     deduplicated: bool = False,
+    method: IdentificationMethod = IdentificationMethod.DATABASE,
 ) -> ImportReport:
-    """Import every record of one exported file into the review."""
+    """Import every record of one exported file into the review.
+
+    `method` says how the records were found (a database search by default;
+    a register, a website, an organisation or citation searching): the
+    column of the PRISMA 2020 flow they are counted in.
+    """
     tx.require(review_id, Permission.IMPORT)
     check_size(filename, len(data))
     sha256 = hashlib.sha256(data).hexdigest()
@@ -81,6 +88,7 @@ def import_file(
         at=tx.now,
         actor=tx.actor,
         deduplicated=deduplicated,
+        method=method.value,
     )
 
     skipped: list[Skipped] = []

@@ -7,6 +7,7 @@ from types import MappingProxyType
 from typing import Any
 
 from cosynth.domain.citation import Citation
+from cosynth.domain.prisma import IdentificationMethod
 from cosynth.domain.review import Member, Record, Review, Source
 from cosynth.domain.roles import Role
 from cosynth.store.tables import MemberRow, RecordRow, ReviewRow, SourceRow
@@ -47,6 +48,7 @@ def source_of(row: SourceRow) -> Source:
         imported_by=row.imported_by,
         records_imported=row.records_imported,
         records_skipped=len(row.skipped),
+        method=IdentificationMethod(row.method),
     )
 
 

@@ -39,6 +39,7 @@ def insert_source(
     at: datetime,
     actor: str,
     deduplicated: bool = False,
+    method: str = "database",
 ) -> int:
     """Add an imported file (its report is filled in by `finish_source`); return its id."""
     row = SourceRow(
@@ -57,6 +58,7 @@ def insert_source(
         records_imported=0,
         skipped=[],
         deduplicated=deduplicated,
+        method=method,
     )
     session.add(row)
     session.flush()
@@ -190,3 +192,24 @@ def iter_records(session: Session, review_id: int) -> Iterator[tuple[int, str, C
     )
     for row, filename in session.execute(query.execution_options(yield_per=2_000)):
         yield row.id, filename, citation_of(row)
+
+
+def record_source_ids(session: Session, review_id: int) -> dict[int, int]:
+    """Record id -> the id of the source it was imported from (for counts by source)."""
+    query = select(RecordRow.id, RecordRow.source_id).where(RecordRow.review_id == review_id)
+    return {int(row[0]): int(row[1]) for row in session.execute(query)}
+
+
+def records_with_ids(session: Session, review_id: int, ids: Sequence[int]) -> list[Record]:
+    """The records with these ids, in id order (looked up in batches)."""
+    found: list[Record] = []
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), 1_000):
+        batch = wanted[start : start + 1_000]
+        query = (
+            select(RecordRow)
+            .where(RecordRow.review_id == review_id, RecordRow.id.in_(batch))
+            .order_by(RecordRow.id)
+        )
+        found.extend(record_of(row) for row in session.scalars(query))
+    return found

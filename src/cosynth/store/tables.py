@@ -101,6 +101,9 @@ class SourceRow(Base):
     # The team says this export was already de-duplicated (an earlier review's
     # final library): de-duplication never groups two of its records.
     deduplicated: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # How the records were found (domain.prisma.IdentificationMethod): the
+    # column of the PRISMA 2020 flow they are counted in.
+    method: Mapped[str] = mapped_column(String(30), default="database", server_default="database")
 
 
 class RecordRow(Base):
