@@ -31,7 +31,7 @@
     const passage = passageOf(range.startContainer);
     if (!passage) return;
     if (passage !== passageOf(range.endContainer)) {
-      status.textContent = "Select words within one passage: one quote, one page or one turn.";
+      status.textContent = status.dataset.onePassage;
       return;
     }
     const from = offsetIn(passage, range.startContainer, range.startOffset);
@@ -42,7 +42,10 @@
     end.value = String(to);
     excerpt.value = words;
     where.value = passage.dataset.passage;
-    status.textContent = `Selected ${words.length} characters from ${passage.dataset.label}. Choose a concept below.`;
+    // The page's words, in the reader's language (the template translates them).
+    status.textContent = status.dataset.selected
+      .replace("{n}", String(words.length))
+      .replace("{where}", passage.dataset.label);
   };
 
   document.addEventListener("mouseup", () => window.setTimeout(take, 0));
