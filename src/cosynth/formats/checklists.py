@@ -130,7 +130,7 @@ def _read_source(point: EntryPoint) -> bytes:
 def item_row(filled: FilledItem) -> tuple[str, ...]:
     """One item as the cells of its table row (the same in every format)."""
     item = filled.item
-    evidence = "; ".join(f"{e.kind.label}: {e.summary}" for e in filled.evidence)
+    evidence = " ".join(f"{e.kind.label}: {_sentence(e.summary)}" for e in filled.evidence)
     return (
         item.number,
         item.section,
@@ -140,6 +140,10 @@ def item_row(filled: FilledItem) -> tuple[str, ...]:
         " ".join(filled.to_add),
         filled.reported.where if filled.reported else "",
     )
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "…", "?", "!")) else text + "."
 
 
 def _notes(filled: FilledChecklist) -> list[str]:
@@ -153,9 +157,14 @@ def _notes(filled: FilledChecklist) -> list[str]:
     ]
     if checklist.check:
         notes.append(f"To check: {checklist.check}")
-    notes.extend(
-        f"Item {f.item.number}, to check: {f.item.check}" for f in filled.items if f.item.check
-    )
+    # Items sharing one note (ENTREQ 9-21) are named together, not one line each.
+    checks: dict[str, list[str]] = {}
+    for f in filled.items:
+        if f.item.check:
+            checks.setdefault(f.item.check, []).append(f.item.number)
+    for check, numbers in checks.items():
+        which = f"Item {numbers[0]}" if len(numbers) == 1 else f"Items {', '.join(numbers)}"
+        notes.append(f"{which}, to check: {check}")
     return notes
 
 
