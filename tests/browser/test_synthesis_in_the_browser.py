@@ -96,6 +96,11 @@ def test_it_codes_a_selection_builds_a_theme_and_hears_pat(
     for page in ("grid", "translate"):
         bob.goto(f"{synthesis}/{page}")
         scan(bob, "bob")
+    bob.goto(f"{synthesis}/grid")
+    with bob.expect_navigation():
+        bob.get_by_role("button", name="Record the judgement").click()
+    assert bob.locator("#relating-error").count() == 1  # no relation chosen
+    scan(bob, "bob", "the grid with a refused judgement")
 
     # alice builds a category and a theme under it, and links bob's concept to the theme.
     alice = sign_in("alice")

@@ -280,6 +280,7 @@ def test_it_records_how_the_studies_relate_and_refuses_it_without_a_relation(
     refused = bob.post(url, {"rationale": "They say the same of carers"})
     page = text_of(refused)
     assert refused.status_code == 422 and 'id="relating-error"' in page
+    assert '<fieldset aria-describedby="relating-error">' in page
     assert "They say the same of carers</textarea>" in page
     judged = bob.post(url, {"relation": "reciprocal", "rationale": "They say the same of carers"})
     assert judged.status_code == 303
