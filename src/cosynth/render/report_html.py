@@ -53,7 +53,7 @@ def report_html(report: Report) -> bytes:
     """The report as an HTML document: a contents list linking to each part, then the parts."""
     lines = [
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">',
         "<head>",
         '<meta charset="utf-8"/>',
         '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
