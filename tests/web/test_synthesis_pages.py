@@ -393,7 +393,8 @@ def test_it_builds_a_theme_tree_with_its_support_and_downloads_it(
     assert alice.post(f"{tree}/{theme_id}", {"name": "Working together"}).status_code == 303
     # The whole form as a browser sends it: the name changed, the rest as it was.
     editing = text_of(alice.get(f"{tree}/{theme_id}"))
-    assert 'value="Working together"' in editing and f'<option value="{design}" selected>' in editing
+    assert 'value="Working together"' in editing
+    assert f'<option value="{design}" selected>' in editing
     whole = {"name": "Working together", "description": "", "parent": str(design), "position": "1"}
     assert alice.post(f"{tree}/{theme_id}", whole).status_code == 303
     bad = alice.post(f"{tree}/{theme_id}", {**whole, "position": "first"})
