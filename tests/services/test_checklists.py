@@ -21,6 +21,8 @@ from sqlalchemy import text
 from cosynth import __version__
 from cosynth.domain.checklists import EvidenceKind, FilledChecklist, FilledItem, ItemStatus
 from cosynth.domain.roles import Role
+from cosynth.domain.screening.stages import Stage
+from cosynth.domain.screening.votes import Decision
 from cosynth.errors import InputError, NotFoundError, PermissionDeniedError
 from cosynth.services import checklists
 from cosynth.services.reviews import add_member, create_review
@@ -30,6 +32,7 @@ from cosynth.services.workspace import Workspace, open_workspace
 from cosynth.store.engine import make_engine
 from cosynth.store.schema import Base
 from tests.conftest import Team
+from tests.services.screening_helpers import both_vote, import_search, include_at_full_text
 
 
 def _item(filled: FilledChecklist, number: str) -> FilledItem:
@@ -97,6 +100,31 @@ def test_it_names_the_software_and_fills_gripp2_from_the_groups_records(
 def test_it_lets_no_outsider_fill_a_checklist(workspace: Workspace, team: Team) -> None:
     with workspace.transaction("mallory") as tx, pytest.raises(PermissionDeniedError):
         checklists.fill_checklist(tx, team.review_id, "emerge")
+
+
+def test_it_counts_the_flow_and_the_full_texts_excluded_with_reasons(
+    workspace: Workspace, team: Team
+) -> None:
+    ids = import_search(workspace, team)
+    include_at_full_text(workspace, team, [ids[0], ids[1]])
+    both_vote(workspace, team, ids[2], Decision.EXCLUDE, Decision.EXCLUDE)
+    both_vote(workspace, team, ids[3], Decision.INCLUDE, Decision.INCLUDE)
+    both_vote(
+        workspace, team, ids[3], Decision.EXCLUDE, Decision.EXCLUDE,
+        stage=Stage.FULL_TEXT, reason="wrong study design",
+    )  # fmt: skip
+    with workspace.transaction("bob") as tx:
+        filled = checklists.fill_checklist(tx, team.review_id, "prisma-2020")
+    selection = _item(filled, "16a")
+    assert selection.status is ItemStatus.FOUND
+    flow = _evidence(selection, EvidenceKind.FLOW)
+    assert flow.startswith("6 records identified from databases and registers;")
+    assert "3 reports assessed for eligibility, 1 excluded" in flow
+    assert flow.endswith("2 studies included (2 reports).")
+    excluded = _evidence(_item(filled, "16b"), EvidenceKind.FULL_TEXT_EXCLUSIONS)
+    assert excluded == "1 report excluded after assessment: wrong study design (1)."
+    sources = _evidence(_item(filled, "6"), EvidenceKind.SOURCES)
+    assert sources.startswith("1 source: CINAHL (6 records, imported by alice)")
 
 
 # -- where the manuscript reports an item

@@ -34,6 +34,7 @@ from cosynth.services import (
     extraction,
     gripp2,
     phases,
+    prisma,
     relating,
     screening,
     screening_protocol,
@@ -43,7 +44,7 @@ from cosynth.services import (
 from cosynth.services import quotes as quote_service
 from cosynth.services.records import list_sources
 from cosynth.services.report_tables import study_characteristics
-from cosynth.services.reviews import get_review, review_status
+from cosynth.services.reviews import get_review
 from cosynth.services.studies import included_studies
 from cosynth.services.workspace import Tx
 from cosynth.store import checklists as checklist_store
@@ -230,43 +231,58 @@ def _screening_protocol(tx: Tx, review_id: int) -> Evidence:
 
 
 def _flow(tx: Tx, review_id: int) -> Evidence:
-    # The counts as PRISMA 2020's boxes name them, from the screening itself.
-    status = review_status(tx, review_id)
-    first = screening.stage_progress(tx, review_id, stage=Stage.TITLE_ABSTRACT)
-    full = screening.stage_progress(tx, review_id, stage=Stage.FULL_TEXT)
-    if not status.records or not first.decided:
+    # The boxes of the PRISMA 2020 flow (Page et al. 2021), every count from the data.
+    flow = prisma.prisma_flow(tx, review_id)
+    identified = flow.identified + flow.identified_other
+    if not identified or not (flow.records_screened or flow.new_studies):
         return _missing(
-            EvidenceKind.FLOW,
-            f"{_count(status.records, 'record')} identified; none screened yet.",
+            EvidenceKind.FLOW, f"{_count(identified, 'record')} identified; none screened yet."
         )
+    found = f"{_count(flow.identified, 'record')} identified from databases and registers"
+    if flow.identified_other:
+        found += f" and {flow.identified_other:,} by other methods"
     parts = [
-        f"{_count(status.records, 'record')} identified from {_count(status.sources, 'source')}",
-        f"{_count(status.duplicates_removed, 'duplicate')} removed",
-        f"{_count(first.records, 'record')} screened, {first.excluded:,} excluded",
+        found,
+        f"{_count(flow.duplicates, 'duplicate')} removed",
+        f"{_count(flow.records_screened, 'record')} screened, {flow.records_excluded:,} excluded",
     ]
-    if first.marked_ineligible_by_automation:
-        parts.append(f"{first.marked_ineligible_by_automation:,} marked ineligible by automation")
-    if full.decided:
+    if flow.excluded_automatic:
+        parts.append(f"{flow.excluded_automatic:,} marked ineligible by automation tools")
+    sought = flow.dbr_sought_reports + flow.other_sought_reports
+    if sought:
+        not_retrieved = flow.dbr_notretrieved_reports + flow.other_notretrieved_reports
+        parts.append(f"{_count(sought, 'report')} sought, {not_retrieved:,} not retrieved")
+    assessed = flow.dbr_assessed + flow.other_assessed
+    if assessed:
+        excluded = flow.dbr_excluded_total + flow.other_excluded_total
         parts.append(
-            f"{_count(full.records, 'report')} assessed for eligibility, {full.excluded:,} excluded"
+            f"{_count(assessed, 'report')} assessed for eligibility, {excluded:,} excluded"
         )
-    parts.append(f"{_count(len(included_studies(tx, review_id)), 'study', 'studies')} included")
+    parts.append(
+        f"{_count(flow.new_studies, 'study', 'studies')} included "
+        f"({_count(flow.new_reports, 'report')})"
+    )
     return _found(EvidenceKind.FLOW, "; ".join(parts) + ".")
 
 
 def _full_text_exclusions(tx: Tx, review_id: int) -> Evidence:
-    full = screening.stage_progress(tx, review_id, stage=Stage.FULL_TEXT)
-    if not full.decided:
+    flow = prisma.prisma_flow(tx, review_id)
+    assessed = flow.dbr_assessed + flow.other_assessed
+    if not assessed:
         return _missing(EvidenceKind.FULL_TEXT_EXCLUSIONS, "No full text assessed yet.")
-    if not full.excluded:
+    reasons = Counter[str]()
+    for count in (*flow.dbr_excluded, *flow.other_excluded):
+        reasons[count.label] += count.n
+    if not reasons:
         return _found(
             EvidenceKind.FULL_TEXT_EXCLUSIONS,
-            f"None of the {_count(full.decided, 'report')} assessed was excluded.",
+            f"None of the {_count(assessed, 'report')} assessed was excluded.",
         )
-    reasons = ", ".join(f"{reason} ({n})" for reason, n in full.excluded_by_reason)
     return _found(
         EvidenceKind.FULL_TEXT_EXCLUSIONS,
-        f"{_count(full.excluded, 'report')} excluded at full text: {reasons}.",
+        f"{_count(reasons.total(), 'report')} excluded after assessment: "
+        + ", ".join(f"{reason} ({n})" for reason, n in reasons.items())
+        + ".",
     )
 
 
