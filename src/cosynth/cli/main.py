@@ -12,6 +12,7 @@ from cosynth import __version__
 from cosynth.cli import (
     accounts,
     appraise,
+    checklist,
     dedup,
     demo,
     export,
@@ -19,6 +20,7 @@ from cosynth.cli import (
     fulltext,
     group,
     imports,
+    prisma,
     quote,
     records,
     report,
@@ -127,6 +129,10 @@ cli.add_command(screen.screen)
 cli.add_command(appraise.appraise)
 cli.add_command(score.score)
 cli.add_command(report.report)
+cli.add_command(prisma.prisma)
+report.report.add_command(checklist.list_checklists)
+report.report.add_command(checklist.checklist)
+report.report.add_command(checklist.reported)
 cli.add_command(fulltext.fulltext)
 cli.add_command(extract.extract)
 cli.add_command(quote.quote)
