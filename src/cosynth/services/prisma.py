@@ -37,6 +37,7 @@ a decision are in no box); `check_flow` says how many.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cosynth.domain.prisma import (
@@ -45,15 +46,20 @@ from cosynth.domain.prisma import (
     Count,
     Flow,
     IdentificationMethod,
+    Inconsistency,
     ListedRecord,
+    check_flow,
 )
 from cosynth.domain.review import Record
 from cosynth.domain.roles import Permission
 from cosynth.domain.screening.outcomes import Status
 from cosynth.domain.screening.stages import Stage
 from cosynth.domain.screening.votes import ResolutionMethod
-from cosynth.errors import NotFoundError
+from cosynth.errors import InputError, NotFoundError
+from cosynth.formats.prisma_csv import read_flow_csv, write_flow_csv
+from cosynth.render import prisma as prisma_render
 from cosynth.services.appraisal import appraisal_exclusions
+from cosynth.services.reviews import get_review
 from cosynth.services.screening_state import load_stage
 from cosynth.services.workspace import Tx
 from cosynth.store import dedup as dedup_store
@@ -127,6 +133,52 @@ def records_behind(tx: Tx, review_id: int, box: str) -> list[Record]:
     trace = _trace(tx, review_id)
     ids = list(trace.boxes.get(box, {}))
     return record_store.records_with_ids(tx.session, review_id, ids)
+
+
+FORMATS = ("svg", "png", "html", "csv")
+
+
+def prisma_files(tx: Tx, review_id: int, formats: Sequence[str] = FORMATS) -> dict[str, bytes]:
+    """The flow drawn and written in each of `formats`: SVG, PNG, the interactive HTML, the CSV.
+
+    The HTML lists the records behind every box below the diagram, and the
+    CSV's url column points at those lists (prisma-flow.html#key).
+    """
+    unknown = [name for name in formats if name not in FORMATS]
+    if unknown:
+        raise InputError(
+            f"cosynth cannot write the flow as {', '.join(unknown)}; "
+            f"it writes {', '.join(FORMATS)}."
+        )
+    review = get_review(tx, review_id)
+    flow, listed = prisma_flow_with_records(tx, review_id)
+    drawn = prisma_render.flow_svg(flow, title=f"PRISMA 2020 flow diagram: {review.title}")
+    made: dict[str, bytes] = {}
+    for name in formats:
+        if name == "svg":
+            made[name] = drawn
+        elif name == "png":
+            made[name] = prisma_render.flow_png(drawn)
+        elif name == "html":
+            made[name] = prisma_render.flow_html(flow, listed, title=review.title)
+        else:
+            made[name] = write_flow_csv(flow, link="prisma-flow.html#").encode("utf-8")
+    return made
+
+
+def check_flow_file(filename: str, data: bytes) -> tuple[Flow, list[Inconsistency]]:
+    """A flow typed into the PRISMA2020 template (a review done elsewhere), and where it fails.
+
+    The file is read whole or refused (a missing, negative or non-numeric
+    count names its line and column); then every sum is checked.
+    """
+    flow = read_flow_csv(filename, data)
+    return flow, check_flow(flow)
+
+
+def flow_template() -> bytes:
+    """An empty PRISMA2020 template (every box 0), to be filled in by hand and checked."""
+    return write_flow_csv(Flow()).encode("utf-8")
 
 
 def _flow(trace: _Trace) -> Flow:
