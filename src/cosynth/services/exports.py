@@ -13,6 +13,9 @@ The CSV puts the reason (or, for undecided records, where the record stands)
 in a column after the record id, file and duplicate group; RIS puts it in a
 note (N1); BibTeX has no field every reference manager keeps, so it carries
 the citations alone.
+
+An export only reads, so it writes nothing to the audit log (which records
+changes); the whole-review archive (`services.archive`) is logged.
 """
 
 from __future__ import annotations
@@ -149,7 +152,6 @@ def export_set_file(tx: Tx, review_id: int, set_name: str, format_name: str) -> 
             for record_id, _filename, citation in _records(tx, review_id, notes)
         )
         written = writer.write(citations, out)
-    tx.log("records exported", review_id, set=set_name, format=format_name, records=written)
     return Exported(
         data=out.getvalue().encode("utf-8"),
         filename=f"{set_name}.{writer.extension}",

@@ -20,9 +20,11 @@ from cosynth.web.views import (
     advisory,
     appraisal,
     audit,
+    checklists,
     conflicts,
     coproduction,
     dedup,
+    exports,
     extraction,
     findings,
     fulltext,
@@ -84,6 +86,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         appraisal.blueprint,
         coproduction.blueprint,
         tables.blueprint,
+        checklists.blueprint,
         extraction.blueprint,
         quotes.blueprint,
         advisory.blueprint,
@@ -91,6 +94,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         synthesis_reading.blueprint,
         synthesis_themes.blueprint,
         findings.blueprint,
+        exports.blueprint,
     ):
         app.register_blueprint(blueprint)
     return app
