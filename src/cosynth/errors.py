@@ -86,3 +86,16 @@ class DataFileError(InputError):
         self.filename = filename
         self.problem = problem
         self.line = line
+
+
+class SearchApiError(CosynthError):
+    """A database's API could not be searched: it refused, failed, timed out or answered oddly.
+
+    Carries the API's name. Nothing from the failed page was kept: what was
+    downloaded before it is, and the run can be resumed.
+    """
+
+    def __init__(self, api: str, problem: str) -> None:
+        super().__init__(f"{api}: {problem}")
+        self.api = api
+        self.problem = problem

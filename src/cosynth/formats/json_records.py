@@ -28,8 +28,9 @@ _DECODER = json.JSONDecoder()
 _Found = tuple[int, str, Any]
 _SPACE = re.compile(r"[ \t\n\r]*")
 # Keys under which APIs and exporters put the list of records.
-_WRAPPERS = frozenset({"items", "results", "records", "data", "works", "references"})
-_NESTED = frozenset({"message"})  # Crossref: {"message": {"items": [...]}}
+_WRAPPERS = frozenset({"items", "results", "records", "data", "works", "references", "result"})
+# Crossref: {"message": {"items": [...]}}; Europe PMC: {"resultList": {"result": [...]}}.
+_NESTED = frozenset({"message", "resultlist"})
 # Publish or Perish writes 0 where Google Scholar gave no volume, issue or page.
 _ZERO_MEANS_NONE = frozenset({"volume", "issue", "startpage", "endpage", "page", "number"})
 _JATS = re.compile(r"</?jats:[^>]*>")

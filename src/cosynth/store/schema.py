@@ -7,13 +7,20 @@ modules of their own, and this module imports them all so that the migrations
 
 from __future__ import annotations
 
-from cosynth.store import advisory_tables, checklist_tables, synthesis_tables, translation_tables
+from cosynth.store import (
+    advisory_tables,
+    checklist_tables,
+    search_run_tables,
+    synthesis_tables,
+    translation_tables,
+)
 from cosynth.store.tables import Base
 
 __all__ = [
     "Base",
     "advisory_tables",
     "checklist_tables",
+    "search_run_tables",
     "synthesis_tables",
     "translation_tables",
 ]
