@@ -555,7 +555,7 @@ class Translation:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchRun:
+class SearchLogEntry:
     """One search as run in one database (PRISMA-S items 1, 8, 9, 13: database, platform,
     date, limits, the exact string, the hits), linked to the import of its records."""
 
@@ -567,7 +567,7 @@ class SearchRun:
     string: str
     limits: str
     hits: int | None
-    source_id: int | None
+    source_ids: tuple[int, ...]
     note: str
     logged_by: str
     logged_at: datetime

@@ -11,6 +11,7 @@ from cosynth.store import (
     advisory_tables,
     checklist_tables,
     search_run_tables,
+    search_tables,
     synthesis_tables,
     translation_tables,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "advisory_tables",
     "checklist_tables",
     "search_run_tables",
+    "search_tables",
     "synthesis_tables",
     "translation_tables",
 ]
