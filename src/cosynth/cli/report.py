@@ -10,12 +10,14 @@ from cosynth.cli.context import Context
 from cosynth.cli.output import out
 from cosynth.errors import InputError
 from cosynth.render.tables import FORMATS
+from cosynth.services.report import REPORT_FORMATS
+from cosynth.services.report import report_files as full_report_files
 from cosynth.services.report_tables import report_files
 
 
 @click.group()
 def report() -> None:
-    """Write parts of the review's report (tables) from its data."""
+    """Write the review's report (whole, or its tables) from its data."""
 
 
 @report.command("tables")
@@ -52,3 +54,46 @@ def tables(ctx: click.Context, review_id: int | None, folder: Path, formats: str
     out.print(f"Wrote {len(written)} files to {folder}:")
     for name in sorted(written):
         out.print(f"  {name}")
+
+
+@report.command("build")
+@click.argument("review_id", metavar="[REVIEW]", type=int, required=False)
+@click.option(
+    "--out",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the report into (made if missing).",
+)
+@click.option(
+    "--format",
+    "formats",
+    default=",".join(REPORT_FORMATS),
+    show_default=True,
+    help="Comma-separated: html, md, docx.",
+)
+@click.pass_context
+def build(ctx: click.Context, review_id: int | None, folder: Path, formats: str) -> None:
+    """The whole report: question and protocol, search, PRISMA flow, studies, appraisal,
+    co-production, synthesis, the advisory group and the checklists, with its figures."""
+    context = ctx.find_object(Context)
+    assert context is not None
+    if review_id is not None:
+        context.review_id = review_id
+    wanted = [part.strip() for part in formats.split(",") if part.strip()]
+    if not wanted:
+        raise InputError(f"Say which formats to write: {', '.join(REPORT_FORMATS)}.")
+    with context.review_tx() as (tx, review):
+        written = full_report_files(tx, review.id, wanted)
+    for name, data in written.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    out.print(f"Wrote the report of review {review.id} ({review.title}) to {folder}:")
+    for name in sorted(written):
+        if "/" not in name:
+            out.print(f"  {folder / name}")
+    folders = sorted({name.split("/")[0] for name in written if "/" in name})
+    for sub in folders:
+        count = sum(1 for name in written if name.startswith(f"{sub}/"))
+        out.print(f"  {folder / sub}/ ({count} files)")

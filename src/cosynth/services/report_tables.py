@@ -5,7 +5,8 @@ re-ordered by extent-of-co-production score with the people involved; Table 5:
 definitions, facilitators, barriers, recommendations. Characteristics come
 from the extraction consensus (fields named as in `worked_example.TABLE_FIELDS`);
 a field with no agreed value reads "not extracted". Scores come from the
-co-production ratings. Nothing is typed in (DESIGN.md rule 2).
+co-production ratings. Nothing is typed in (DESIGN.md rule 2). The studies are
+those included at full text and kept after critical appraisal (`kept_studies`).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from collections.abc import Callable, Mapping, Sequence
 from cosynth.domain.coproduction import LinkAnalysis, StudyScore, competition_ranks, link_analysis
 from cosynth.domain.report_tables import ReportTable
 from cosynth.domain.roles import Permission
+from cosynth.domain.study import Study
 from cosynth.errors import InputError
 from cosynth.render.link_plot import link_plot_svg
 from cosynth.render.tables import FORMATS, table_csv, tables_docx, tables_markdown
-from cosynth.services import coproduction, extraction
+from cosynth.services import appraisal, coproduction, extraction
 from cosynth.services.reviews import get_review
 from cosynth.services.studies import included_studies
 from cosynth.services.workspace import Tx
@@ -56,9 +58,23 @@ def _categories(characteristics: Mapping[int, Mapping[str, str]], key: str) -> d
     }
 
 
+def kept_studies(tx: Tx, review_id: int) -> list[Study]:
+    """The included studies less those excluded at critical appraisal: the studies of the
+    review's tables, as of its PRISMA flow's "studies included" (the paper appraised
+    eleven, excluded one, and tabled ten)."""
+    left_out = {found.study.record_id for found in appraisal.appraisal_exclusions(tx, review_id)}
+    return [study for study in included_studies(tx, review_id) if study.record_id not in left_out]
+
+
+def kept_scores(tx: Tx, review_id: int) -> list[StudyScore]:
+    """The co-production scores of the kept studies, highest first."""
+    kept = {study.record_id for study in kept_studies(tx, review_id)}
+    return [found for found in coproduction.study_scores(tx, review_id) if found.record_id in kept]
+
+
 def link_analyses(tx: Tx, review_id: int) -> tuple[LinkAnalysis, LinkAnalysis]:
     """Score against co-production model, and against scale of provision."""
-    scores = coproduction.study_scores(tx, review_id)
+    scores = kept_scores(tx, review_id)
     characteristics = study_characteristics(tx, review_id)
     by_model = link_analysis("co-production model", scores, _categories(characteristics, "models"))
     by_scale = link_analysis(
@@ -73,11 +89,11 @@ def link_analyses(tx: Tx, review_id: int) -> tuple[LinkAnalysis, LinkAnalysis]:
 def review_tables(tx: Tx, review_id: int) -> list[ReportTable]:
     """Tables 2-5 and the two link-analysis tables, in report order."""
     tx.require(review_id, Permission.VIEW)
-    studies = included_studies(tx, review_id)
+    studies = kept_studies(tx, review_id)
     values = study_characteristics(tx, review_id)
     scheme = coproduction.scoring_scheme(tx, review_id)
     scales = coproduction.review_scales(tx, review_id)
-    scores = coproduction.study_scores(tx, review_id)
+    scores = kept_scores(tx, review_id)
 
     def get(record_id: int, key: str) -> str:
         return values.get(record_id, {}).get(key) or NOT_EXTRACTED
