@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from cosynth.domain.screening.votes import Decision
+from cosynth.services.prisma import prisma_flow
 from cosynth.services.workspace import Workspace
 from tests.conftest import Team
 from tests.services.screening_helpers import TITLES, both_vote, import_search, include_at_full_text
@@ -95,3 +98,30 @@ def test_it_shows_mallory_nothing(visit, team: Team, screened: list[int], rest: 
     assert got.status_code in (403, 404)
     body = got.get_data(as_text=True)
     assert TITLES[0] not in body and "Records identified" not in body
+
+
+def test_it_counts_an_upload_found_by_citation_searching_under_other_methods(
+    visit, workspace: Workspace, team: Team
+) -> None:
+    alice = visit("alice")
+    alice.get(f"/reviews/{team.review_id}/import")
+    found = (
+        b"TY  - JOUR\nTI  - Quality as strategy: co-production in Jonkoping\nPY  - 2021\nER  - \n"
+    )
+    posted = alice.post(
+        f"/reviews/{team.review_id}/import",
+        {"files": [(io.BytesIO(found), "reference-lists.ris")], "method": "citation searching"},
+    )
+    assert posted.status_code == 303
+    with workspace.transaction("alice") as tx:
+        flow = prisma_flow(tx, team.review_id)
+    assert (flow.citations_results, flow.database_results) == (1, 0)
+    refused = alice.post(
+        f"/reviews/{team.review_id}/import",
+        {"files": [(io.BytesIO(found), "again.ris")], "method": "rumour"},
+    )
+    assert refused.status_code == 303  # back to the form, which says why
+    page = alice.get(f"/reviews/{team.review_id}/import").get_data(as_text=True)
+    assert "Choose how the records were found; nothing was imported." in page
+    with workspace.transaction("alice") as tx:
+        assert prisma_flow(tx, team.review_id) == flow

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from cosynth.domain.jobs import Job, JobKind, JobProgress, JobStatus
+from cosynth.domain.prisma import IdentificationMethod
 from cosynth.domain.roles import Permission
 from cosynth.domain.screening.stages import Stage
 from cosynth.errors import AlreadyImportedError, CosynthError, NotFoundError, PermissionDeniedError
@@ -107,6 +108,7 @@ def queue_import(
     reader: str | None = None,
     options: Mapping[str, str] | None = None,
     deduplicated: bool = False,
+    method: IdentificationMethod = IdentificationMethod.DATABASE,
 ) -> Job:
     """Queue the import of one file; its bytes are kept in `uploads` until the job ends.
 
@@ -129,6 +131,7 @@ def queue_import(
         "reader": reader,
         "options": dict(options or {}),
         "deduplicated": deduplicated,
+        "method": method.value,
     }
     try:
         return _queue(tx, review_id, JobKind.IMPORT, params, filename=filename)
@@ -339,6 +342,7 @@ def _import(tx: Tx, job: Job, reporter: _Reporter) -> tuple[dict[str, Any], str]
         options=params.get("options") or None,
         progress=reporter.steps("Reading the file's lines"),
         deduplicated=bool(params.get("deduplicated")),
+        method=IdentificationMethod(params.get("method") or IdentificationMethod.DATABASE.value),
     )
     result = {
         "source_id": report.source.id,

@@ -25,6 +25,7 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from cosynth.domain.prisma import IdentificationMethod
 from cosynth.domain.roles import Permission, may
 from cosynth.errors import InputError
 from cosynth.services import imports as import_service
@@ -51,12 +52,15 @@ class SearchDetails:
     database: str
     platform: str
     searched_on: date | None
+    # How the records were found: the column of the PRISMA 2020 flow.
+    method: IdentificationMethod = IdentificationMethod.DATABASE
 
     def as_options(self) -> dict[str, Any]:
         return {
             "database": self.database,
             "platform": self.platform,
             "searched_on": self.searched_on,
+            "method": self.method,
         }
 
 
@@ -142,10 +146,14 @@ def _search_details() -> SearchDetails:
         raise InputError(
             _("“%(value)s” is not a date like 2022-03-31; nothing was imported.", value=searched)
         ) from None
+    chosen = request.form.get("method", IdentificationMethod.DATABASE.value)
+    if chosen not in {method.value for method in IdentificationMethod}:
+        raise InputError(_("Choose how the records were found; nothing was imported."))
     return SearchDetails(
         database=request.form.get("database", "").strip(),
         platform=request.form.get("platform", "").strip(),
         searched_on=searched_on,
+        method=IdentificationMethod(chosen),
     )
 
 
