@@ -10,6 +10,7 @@ from cosynth.cli.context import Context, pass_context
 from cosynth.cli.output import out
 from cosynth.errors import CosynthError, InputError
 from cosynth.services.demo import LEAD, DemoLogin, build_demo_review, create_demo_accounts
+from cosynth.services.report import report_files as full_report_files
 from cosynth.services.report_tables import report_files
 from cosynth.services.reviews import review_status
 from cosynth.services.worked_example import build_worked_example, load_worked_example
@@ -22,6 +23,7 @@ from cosynth.services.workspace import open_workspace
 
 # Loopback only, always: the demo passwords are printed and written in the README.
 DEMO_HOST = "127.0.0.1"
+REPORT_FOLDER = "report"
 
 
 @click.command()
@@ -65,7 +67,12 @@ def demo(context: Context, folder: Path, serve: bool, port: int) -> None:
             status = review_status(tx, review.id)
             written = report_files(tx, review.id)
             synthesised = worked_synthesis_files(tx, review.id, synthesis)
-        for name, data in {**written, **synthesised}.items():
+            # The whole report (HTML, Word, Markdown, the figures, the PRISMA flow) in report/.
+            reported = {
+                f"{REPORT_FOLDER}/{name}": data
+                for name, data in full_report_files(tx, review.id).items()
+            }
+        for name, data in {**written, **synthesised, **reported}.items():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(data)
         logins = create_demo_accounts(workspace)
@@ -91,6 +98,7 @@ def demo(context: Context, folder: Path, serve: bool, port: int) -> None:
         f"written to {folder}: {', '.join(sorted(synthesised))}"
     )
     _print_command_line_tour(database)
+    _print_report(folder / REPORT_FOLDER)
     _print_logins(logins, f"http://{DEMO_HOST}:{port}/")
     if serve:
         _serve(context, database, port)
@@ -107,7 +115,16 @@ def _print_command_line_tour(database: Path) -> None:
     out.print(f"  cosynth {db} --as bob dedup")
     out.print(f"  cosynth {db} --as alice score")
     out.print(f"  cosynth {db} --as alice report tables --out demo/tables --format md")
+    out.print(f"  cosynth {db} --as alice report build --out demo/my-report --format html")
     out.print(f"  cosynth {db} --as alice export records --format csv -o demo/records.csv")
+
+
+def _print_report(folder: Path) -> None:
+    out.print(f"\n[bold]The worked example's full report[/] is in {folder}:")
+    out.print(f"  {folder / 'report.html'}  (open it in a browser)")
+    out.print(f"  {folder / 'report.docx'}  {folder / 'report.md'}")
+    out.print(f"  {folder / 'prisma'}/  (the PRISMA flow: SVG, PNG, interactive HTML, CSV)")
+    out.print(f"  {folder / 'figures'}/  (every figure as SVG and PNG)")
 
 
 def _print_logins(logins: list[DemoLogin], url: str) -> None:
