@@ -114,6 +114,9 @@ JSON_IDS: dict[tuple[str, str], JsonIds] = {
     ("calibration_rounds", "record_ids"): IdList("records"),
     ("relating_judgements", "record_ids"): IdList("records"),
     ("translation_orders", "record_ids"): IdList("records"),
+    # A living update's previous version: its included studies and its searches.
+    ("review_versions", "study_record_ids"): IdList("records"),
+    ("review_versions", "source_ids"): IdList("sources"),
     # Each joining pair of a duplicate group: {"a": record id, "b": record id, "reason"}.
     ("duplicate_groups", "evidence"): IdObjects({"a": "records", "b": "records"}),
     ("audit_events", "detail"): NoIds(
@@ -136,6 +139,8 @@ JSON_IDS: dict[tuple[str, str], JsonIds] = {
     ("screening_votes", "tags"): NoIds("a reviewer's tags"),
     ("advisory_recruitments", "answers"): NoIds("questions and answers of the application form"),
     ("transcripts", "segments"): NoIds("a transcript's numbered turns"),
+    ("search_questions", "answers"): NoIds("the question framework's elements, answered"),
+    ("search_terms", "fields"): NoIds("the fields a term is searched in"),
     ("jobs", "params"): NoIds("jobs are not the review's (OUTSIDE_REVIEW)"),
     ("jobs", "result"): NoIds("jobs are not the review's (OUTSIDE_REVIEW)"),
 }
