@@ -32,6 +32,7 @@ from cosynth.services.workspace import Workspace, open_workspace
 from cosynth.store.engine import make_engine
 from cosynth.store.schema import Base
 from tests.conftest import Team
+from tests.services.appraisal_helpers import appraise, choose_tapupas, eleven_studies
 from tests.services.screening_helpers import both_vote, import_search, include_at_full_text
 
 
@@ -125,6 +126,20 @@ def test_it_counts_the_flow_and_the_full_texts_excluded_with_reasons(
     assert excluded == "1 report excluded after assessment: wrong study design (1)."
     sources = _evidence(_item(filled, "6"), EvidenceKind.SOURCES)
     assert sources.startswith("1 source: CINAHL (6 records, imported by alice)")
+
+
+def test_it_reports_the_appraisal_for_entreq_10_to_13(workspace: Workspace, team: Team) -> None:
+    ids = eleven_studies(workspace, team)
+    choose_tapupas(workspace, team, threshold=7)
+    for who in team.reviewers:
+        appraise(workspace, who, team, ids[0])
+        appraise(workspace, who, team, ids[1], unmet=("S",))
+    with workspace.transaction("carol") as tx:
+        filled = checklists.fill_checklist(tx, team.review_id, "entreq")
+    instrument = _evidence(_item(filled, "11"), EvidenceKind.APPRAISAL_PROTOCOL)
+    assert instrument == "TAPUPAS (7 items), sum >= 7; 2 appraisers per study, blinded."
+    results = _evidence(_item(filled, "13"), EvidenceKind.APPRAISAL_RESULTS)
+    assert results == "2 studies appraised: 1 met, 1 not met."
 
 
 # -- where the manuscript reports an item
