@@ -15,6 +15,7 @@ from cosynth.services.dedup import decide_pair
 from cosynth.services.imports import import_file
 from cosynth.services.workspace import Workspace
 from tests.conftest import Team
+from tests.services.appraisal_helpers import appraise, choose_tapupas, eleven_studies
 from tests.services.screening_helpers import both_vote, import_search, search_export, vote
 
 INCLUDE, EXCLUDE = Decision.INCLUDE, Decision.EXCLUDE
@@ -129,3 +130,21 @@ def test_it_refuses_a_set_it_does_not_know_and_those_outside_the_review(
         exports.export_set(tx, team.review_id, "kept", "ris")
     with pytest.raises(PermissionDeniedError), workspace.transaction("mallory") as tx:
         exports.export_set(tx, team.review_id, "included", "ris")
+
+
+def test_it_leaves_out_the_studies_appraisal_excluded(workspace: Workspace, team: Team) -> None:
+    """TAPUPAS, 7 of 7 to stay in (the paper excluded one study below its threshold)."""
+    ids = eleven_studies(workspace, team)
+    choose_tapupas(workspace, team, threshold=7)
+    for who in ("bob", "carol"):
+        appraise(workspace, who, team, ids[0])
+        appraise(workspace, who, team, ids[1], unmet=("T", "A"))
+    excluded = rows(workspace, team, "excluded-appraisal")
+    assert [row["record_id"] for row in excluded] == [str(ids[1])]
+    assert excluded[0]["reason"]
+    kept = [row["record_id"] for row in rows(workspace, team, "included-after-appraisal")]
+    assert str(ids[1]) not in kept and len(kept) == 10
+    assert len(rows(workspace, team, "included")) == 11
+    assert f"N1  - Excluded by critical appraisal: {excluded[0]['reason']}" in ris(
+        workspace, team, "excluded-appraisal"
+    )
