@@ -10,6 +10,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from cosynth.domain.coproduction import LinkAnalysis
+from cosynth.render.svg import FONT_FAMILY, text_width
 
 ROW = 34
 LEFT = 230
@@ -28,20 +29,25 @@ def link_plot_svg(
     """
     span = max(high - low, 1)
     plot = WIDTH - LEFT - RIGHT
+    # The labels' column is as wide as the longest label (measured in Liberation Sans,
+    # render.svg), so a long category ("Continuous improvement committees") is not cut.
+    labels = [f"{row.category} (n={row.count})" for row in analysis.rows]
+    left = max([LEFT, *(text_width(label, 13) + 24 for label in labels)])
+    width = round(left + plot + RIGHT)
     height = TOP + ROW * len(analysis.rows) + 50
 
     def x(score: float) -> float:
-        return LEFT + plot * (score - low) / span
+        return left + plot * (score - low) / span
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{id_prefix}t {id_prefix}d" '
-        'font-family="sans-serif" font-size="13">',
+        f'font-family="{FONT_FAMILY}" font-size="13">',
         f'<title id="{id_prefix}t">{escape(title)}</title>',
         f'<desc id="{id_prefix}d">{escape(_description(analysis))}</desc>',
         '<rect width="100%" height="100%" fill="#ffffff"/>',
-        f'<text x="{LEFT}" y="24" font-size="15" font-weight="bold">{escape(title)}</text>',
+        f'<text x="{left:.1f}" y="24" font-size="15" font-weight="bold">{escape(title)}</text>',
     ]
     axis_y = TOP + ROW * len(analysis.rows) + 6
     for tick in range(low, high + 1):
@@ -53,14 +59,13 @@ def link_plot_svg(
             f'<text x="{x(tick):.1f}" y="{axis_y + 18}" text-anchor="middle">{tick}</text>'
         )
     parts.append(
-        f'<text x="{LEFT + plot / 2:.1f}" y="{axis_y + 38}" text-anchor="middle">'
+        f'<text x="{left + plot / 2:.1f}" y="{axis_y + 38}" text-anchor="middle">'
         "extent-of-co-production score</text>"
     )
-    for index, row in enumerate(analysis.rows):
+    for index, (row, name) in enumerate(zip(analysis.rows, labels, strict=True)):
         y = TOP + ROW * index + ROW / 2
         parts.append(
-            f'<text x="{LEFT - 12}" y="{y + 4:.1f}" text-anchor="end">'
-            f"{escape(row.category)} (n={row.count})</text>"
+            f'<text x="{left - 12:.1f}" y="{y + 4:.1f}" text-anchor="end">{escape(name)}</text>'
         )
         seen: dict[int, int] = {}
         for label, score in zip(row.studies, row.scores, strict=True):
@@ -76,7 +81,7 @@ def link_plot_svg(
             f'y2="{y + 12:.1f}" stroke="#b3261e" stroke-width="2"/>'
         )
         parts.append(
-            f'<text x="{WIDTH - RIGHT + 12}" y="{y + 4:.1f}">mean {row.mean_score:.1f}</text>'
+            f'<text x="{width - RIGHT + 12}" y="{y + 4:.1f}">mean {row.mean_score:.1f}</text>'
         )
     parts.append("</svg>")
     return ("\n".join(parts) + "\n").encode("utf-8")
