@@ -13,6 +13,7 @@ from cosynth.services import fulltext
 from cosynth.services.imports import import_file
 from cosynth.services.prisma import (
     APPRAISAL_REASON,
+    listed_in_box,
     prisma_flow,
     prisma_flow_with_records,
     records_behind,
@@ -151,6 +152,8 @@ def test_it_gives_each_listed_record_its_reason(
     (missing,) = listed["dbr_notretrieved_reports"]
     assert missing.why == "library and interlibrary loan; author emailed"
     assert {entry.why for entry in listed["records_excluded"]} == {"wrong phenomenon of interest"}
+    with workspace.transaction(team.adviser) as tx:
+        assert listed_in_box(tx, team.review_id, "dbr_excluded") == list(listed["dbr_excluded"])
 
 
 def test_it_refuses_a_box_that_is_not_in_the_diagram(workspace: Workspace, team: Team) -> None:

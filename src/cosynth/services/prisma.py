@@ -32,6 +32,12 @@ found by other methods, never more).
 
 While screening is under way the flow does not yet add up (records awaiting
 a decision are in no box); `check_flow` says how many.
+
+An updated review (a living update recorded its previous version:
+`services.living_updates`) is drawn with the template for updated reviews:
+the previous version's studies and reports in their own boxes, the records of
+the sources searched before it left out of every box below, and the totals
+the previous and the new added together.
 """
 
 from __future__ import annotations
@@ -55,6 +61,7 @@ from cosynth.domain.roles import Permission
 from cosynth.domain.screening.outcomes import Status
 from cosynth.domain.screening.stages import Stage
 from cosynth.domain.screening.votes import ResolutionMethod
+from cosynth.domain.search_runs import PreviousVersion
 from cosynth.errors import InputError, NotFoundError
 from cosynth.formats.prisma_csv import read_flow_csv, write_flow_csv
 from cosynth.render import prisma as prisma_render
@@ -65,6 +72,7 @@ from cosynth.services.workspace import Tx
 from cosynth.store import dedup as dedup_store
 from cosynth.store import fulltext as fulltext_store
 from cosynth.store import records as record_store
+from cosynth.store import search_runs as search_run_store
 
 # The reason printed for studies excluded at critical appraisal; each study's
 # own reason (its score and the threshold) is kept in the list behind the box.
@@ -79,6 +87,7 @@ class _Trace:
     boxes: dict[str, dict[int, str]] = field(default_factory=dict)
     by_database: Counter[str] = field(default_factory=Counter)
     by_register: Counter[str] = field(default_factory=Counter)
+    previous: PreviousVersion | None = None
 
     def put(self, box: str, record_id: int, why: str = "") -> None:
         self.boxes.setdefault(box, {})[record_id] = why
@@ -123,6 +132,17 @@ def prisma_flow_with_records(
 
 def records_behind(tx: Tx, review_id: int, box: str) -> list[Record]:
     """The records counted in one box of the flow (by its R template key), in import order."""
+    return [record for record, _ in _behind(tx, review_id, box)]
+
+
+def listed_in_box(tx: Tx, review_id: int, box: str) -> list[ListedRecord]:
+    """The records behind one box, each with why it is there (a reason, a note), for a page."""
+    return [
+        ListedRecord(record.id, record.citation, why) for record, why in _behind(tx, review_id, box)
+    ]
+
+
+def _behind(tx: Tx, review_id: int, box: str) -> list[tuple[Record, str]]:
     tx.require(review_id, Permission.VIEW)
     if box not in BOX_NAMES:
         raise NotFoundError(
@@ -130,9 +150,9 @@ def records_behind(tx: Tx, review_id: int, box: str) -> list[Record]:
             + ", ".join(BOX_NAMES)
             + "."
         )
-    trace = _trace(tx, review_id)
-    ids = list(trace.boxes.get(box, {}))
-    return record_store.records_with_ids(tx.session, review_id, ids)
+    members = _trace(tx, review_id).boxes.get(box, {})
+    records = record_store.records_with_ids(tx.session, review_id, list(members))
+    return [(record, members[record.id]) for record in records]
 
 
 FORMATS = ("svg", "png", "html", "csv")
@@ -211,17 +231,35 @@ def _flow(trace: _Trace) -> Flow:
         new_studies=new,
         # One report per study: cosynth's unit of full-text screening.
         new_reports=new,
+        **_previous_and_total(trace.previous, new),
     )
 
 
+def _previous_and_total(previous: PreviousVersion | None, new: int) -> dict[str, int]:
+    if previous is None:
+        return {}
+    return {
+        "previous_studies": previous.studies,
+        "previous_reports": previous.report_count,
+        "total_studies": previous.studies + new,
+        "total_reports": previous.report_count + new,
+    }
+
+
 def _trace(tx: Tx, review_id: int) -> _Trace:
-    trace = _Trace()
+    trace = _Trace(previous=search_run_store.latest_version(tx.session, review_id))
     sources = {source.id: source for source in record_store.sources_of(tx.session, review_id)}
     merged_into = dedup_store.group_of_records(tx.session, review_id)
     other: set[int] = set()
+    # An updated review counts only the records its new searches found.
+    searched_before = set(trace.previous.source_ids) if trace.previous else set()
+    earlier: set[int] = set()
     for record_id, source_id in sorted(
         record_store.record_source_ids(tx.session, review_id).items()
     ):
+        if source_id in searched_before:
+            earlier.add(record_id)
+            continue
         source = sources[source_id]
         trace.put(RESULTS_BOX[source.method], record_id)
         name = source.database or "(not named)"
@@ -236,7 +274,7 @@ def _trace(tx: Tx, review_id: int) -> _Trace:
 
     screening = load_stage(tx, review_id, Stage.TITLE_ABSTRACT)
     for unit in screening.units:
-        if unit in other:
+        if unit in other or unit in earlier:
             continue
         resolution = screening.resolutions.get(unit)
         if resolution is not None and resolution.method is ResolutionMethod.AUTOMATION:
@@ -253,6 +291,8 @@ def _trace(tx: Tx, review_id: int) -> _Trace:
         for exclusion in appraisal_exclusions(tx, review_id)
     }
     for unit in full_text.units:
+        if unit in earlier:
+            continue
         column = "other" if unit in other else "dbr"
         trace.put(f"{column}_sought_reports", unit)
         if unit in missing:

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, render_template, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from cosynth.domain.prisma import BOX_NAMES, LISTS, check_flow
+from cosynth.domain.prisma import BOX_NAMES, LISTS, Flow, check_flow
 from cosynth.render.prisma import describe_flow, flow_svg
 from cosynth.services import prisma as prisma_service
 from cosynth.services import reviews as review_service
@@ -35,8 +35,9 @@ DOWNLOADS = {
 def index(review_id: int) -> str:
     with transaction() as tx:
         review = review_service.get_review(tx, review_id)
-        flow, listed = prisma_service.prisma_flow_with_records(tx, review_id)
-    linked = {key: bool(listed.get(key)) for key in BOX_NAMES}
+        flow = prisma_service.prisma_flow(tx, review_id)
+    # A box links to its records when it counts any (the records are listed on its own page).
+    linked = {key: _count(flow, key) > 0 for key in BOX_NAMES if key != "records_imported"}
     drawn = flow_svg(
         flow,
         title=f"PRISMA 2020 flow diagram: {review.title}",
@@ -70,16 +71,15 @@ def box(review_id: int, key: str) -> str:
         abort(404)
     with transaction() as tx:
         review = review_service.get_review(tx, review_id)
-        flow, listed = prisma_service.prisma_flow_with_records(tx, review_id)
-    value = getattr(flow, key)
+        records = prisma_service.listed_in_box(tx, review_id, key)
     return render_template(
-        "prisma/box.html",
-        review=review,
-        key=key,
-        name=BOX_NAMES[key],
-        count=sum(c.n for c in value) if key in LISTS else value,
-        records=listed.get(key, ()),
+        "prisma/box.html", review=review, key=key, name=BOX_NAMES[key], records=records
     )
+
+
+def _count(flow: Flow, key: str) -> int:
+    value = getattr(flow, key)
+    return sum(count.n for count in value) if key in LISTS else int(value or 0)
 
 
 @blueprint.route("/<filename>")
