@@ -5,7 +5,7 @@ Europe PMC, "Articles RESTful API" (https://europepmc.org/RestfulWebService):
 answers with `hitCount`, `nextCursorMark` and `resultList.result`; the next
 page is asked for with `cursorMark` set to the `nextCursorMark` received, and
 the last page is the one whose `nextCursorMark` is the mark that was sent (or
-that brings no results). `resultType=core` gives abstracts, MeSH and
+that brings fewer results than a page holds). `resultType=core` gives abstracts, MeSH and
 keywords, which screening needs.
 """
 
@@ -60,7 +60,12 @@ class EuropePmcConnector:
         hits = value.get("hitCount")
         total = hits if isinstance(hits, int) else None
         after = value.get("nextCursorMark")
-        done = not results or not isinstance(after, str) or not after or after == cursor
+        done = (
+            len(results) < self.page_size
+            or not isinstance(after, str)
+            or not after
+            or after == cursor
+        )
         return Page(
             data=response.content,
             records=len(results),

@@ -79,14 +79,17 @@ class OpenAlexConnector:
             next_cursor=next_cursor,
         )
 
-    def works_by_doi(self, dois: Sequence[str]) -> list[dict[str, Any]]:
-        """The OpenAlex works with these DOIs (those OpenAlex knows), fetched in batches."""
+    def works_where(self, name: str, values: Sequence[str]) -> list[dict[str, Any]]:
+        """The works whose `name` (doi, openalex) is one of `values`, in batches of OR'ed values.
+
+        A batch never has more works than values, so one page of each is all of it.
+        """
         found: list[dict[str, Any]] = []
-        for batch in _batches(sorted(set(dois)), MAX_OR_VALUES):
-            value = self._get(
-                {"filter": "doi:" + "|".join(batch), "per-page": self.page_size, "cursor": "*"}
-            )
+        for batch in _batches(sorted(set(values)), MAX_OR_VALUES):
+            value = self._get({"filter": f"{name}:" + "|".join(batch)})
             results = field(self.api, value, "results")
+            if not isinstance(results, list):
+                raise SearchApiError(self.api, 'the answer\'s "results" is not a list')
             found.extend(work for work in results if isinstance(work, dict))
         return found
 

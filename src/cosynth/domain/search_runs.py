@@ -22,6 +22,7 @@ from enum import StrEnum
 from cosynth.domain.citation import Citation
 from cosynth.domain.identifiers import doi as clean_doi
 from cosynth.domain.identifiers import pmid as clean_pmid
+from cosynth.domain.review import ImportReport
 
 
 class SearchApi(StrEnum):
@@ -100,6 +101,18 @@ class SearchRun:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchRunResult:
+    """A run as it ended, and the import report of its records (None when none were new)."""
+
+    run: SearchRun
+    report: ImportReport | None
+
+    @property
+    def imported(self) -> int:
+        return self.report.records_imported if self.report is not None else 0
+
+
+@dataclass(frozen=True, slots=True)
 class PreviousVersion:
     """The previous version an updated review reports (PRISMA 2020, Figure 1, updates).
 
@@ -130,35 +143,31 @@ class PreviousVersion:
 class KnownIdentifiers:
     """The identifiers of every record a review already has, to recognise a record seen before."""
 
-    dois: frozenset[str]
-    pmids: frozenset[str]
-    openalex_ids: frozenset[str]
+    keys: frozenset[str]
 
     def knows(self, citation: Citation) -> bool:
-        """True when the citation carries an identifier the review already has."""
-        found_doi = clean_doi(citation.doi) if citation.doi else ""
-        found_pmid = clean_pmid(citation.pmid) if citation.pmid else ""
-        found_openalex = openalex_id(citation)
-        return bool(
-            (found_doi and found_doi in self.dois)
-            or (found_pmid and found_pmid in self.pmids)
-            or (found_openalex and found_openalex in self.openalex_ids)
-        )
+        """True when the citation carries a DOI, PMID or OpenAlex id the review already has."""
+        return not self.keys.isdisjoint(identifier_keys(citation))
 
 
 def known_identifiers(citations: list[Citation]) -> KnownIdentifiers:
     """The DOIs, PMIDs and OpenAlex ids of `citations`, normalised for comparison."""
-    dois: set[str] = set()
-    pmids: set[str] = set()
-    openalex: set[str] = set()
+    keys: set[str] = set()
     for citation in citations:
-        if citation.doi and (found := clean_doi(citation.doi)):
-            dois.add(found)
-        if citation.pmid and (found := clean_pmid(citation.pmid)):
-            pmids.add(found)
-        if found := openalex_id(citation):
-            openalex.add(found)
-    return KnownIdentifiers(frozenset(dois), frozenset(pmids), frozenset(openalex))
+        keys.update(identifier_keys(citation))
+    return KnownIdentifiers(frozenset(keys))
+
+
+def identifier_keys(citation: Citation) -> frozenset[str]:
+    """ "doi:...", "pmid:..." and "openalex:W..." for each identifier the citation carries."""
+    keys = []
+    if citation.doi and (found := clean_doi(citation.doi)):
+        keys.append(f"doi:{found}")
+    if citation.pmid and (found := clean_pmid(citation.pmid)):
+        keys.append(f"pmid:{found}")
+    if found := openalex_id(citation):
+        keys.append(f"openalex:{found}")
+    return frozenset(keys)
 
 
 def openalex_id(citation: Citation) -> str:
