@@ -27,6 +27,7 @@ from cosynth.cli import (
     reviews,
     score,
     screen,
+    search,
     simulate,
     synthesis,
 )
@@ -140,6 +141,7 @@ cli.add_command(synthesis.synthesis)
 cli.add_command(group.group)
 cli.add_command(demo.demo)
 cli.add_command(simulate.simulate)
+cli.add_command(search.search)
 cli.add_command(accounts.user)
 cli.add_command(accounts.invite)
 cli.add_command(accounts.invitations)
