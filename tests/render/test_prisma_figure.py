@@ -83,8 +83,12 @@ def test_it_links_each_box_that_has_records() -> None:
     drawn = flow_svg(
         _ours(), link=lambda key: f"/boxes/{key}", linked={"records_screened": True}
     ).decode()
-    assert '<a href="/boxes/records_screened"><g class="box" id="box-screened">' in drawn
+    assert (
+        '<a href="/boxes/records_screened" aria-label="Records screened (n = 1,000)">'
+        '<g class="box" id="box-screened">'
+    ) in drawn
     assert drawn.count("<a href=") == 1
+    assert ' role="group" aria-labelledby="prisma-title prisma-desc"' in drawn
 
 
 def test_it_draws_a_png_twice_the_svgs_size() -> None:
@@ -107,7 +111,7 @@ def test_it_writes_a_page_where_each_box_opens_its_records() -> None:
     ).decode()
     assert page.startswith("<!doctype html>")
     assert "<script" not in page
-    assert '<a href="#new_studies"><g class="box" id="box-included">' in page
+    assert '<a href="#new_studies" aria-label="Studies included in review (n = 11)' in page
     assert '<section id="new_studies"><h2>New studies included in review (n = 1)</h2>' in page
     assert "Clarke 2019. Peer workers co-delivering integrated care" in page
     assert "— wrong setting" in page
