@@ -28,6 +28,7 @@ from cosynth.cli import (
     score,
     screen,
     search,
+    search_runs,
     simulate,
     synthesis,
 )
@@ -142,6 +143,7 @@ cli.add_command(group.group)
 cli.add_command(demo.demo)
 cli.add_command(simulate.simulate)
 cli.add_command(search.search)
+search_runs.attach(search.search)
 cli.add_command(accounts.user)
 cli.add_command(accounts.invite)
 cli.add_command(accounts.invitations)
