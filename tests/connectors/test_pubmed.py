@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 import respx
@@ -99,3 +101,40 @@ def test_it_shows_pubmeds_own_words_for_a_refused_search(fake_time: FakeTime) ->
     connector = open_connector("pubmed", ApiSettings(), sleep=fake_time.sleep)
     with pytest.raises(SearchApiError, match="unbalanced parentheses"):
         connector.fetch("(carers", connector.first_cursor("(carers"))
+
+
+@respx.mock
+def test_a_search_beyond_pubmeds_ten_thousand_is_refused_before_any_download(
+    fake_time: FakeTime,
+) -> None:
+    answer = {"esearchresult": {"count": "48213", "querykey": "1", "webenv": "MCID_1"}}
+    respx.get(EUTILS + "esearch.fcgi").mock(return_value=httpx.Response(200, json=answer))
+    fetch = respx.get(EUTILS + "efetch.fcgi")
+    connector = open_connector("pubmed", ApiSettings(), sleep=fake_time.sleep)
+    with pytest.raises(SearchApiError, match="48,213 records") as caught:
+        connector.fetch("carers", connector.first_cursor("carers"))
+    assert "Split it by publication date" in caught.value.message
+    assert fetch.call_count == 0
+
+
+@respx.mock
+def test_a_run_resumed_after_the_history_server_forgot_it_searches_again(
+    fake_time: FakeTime,
+) -> None:
+    search = respx.get(EUTILS + "esearch.fcgi").mock(
+        return_value=httpx.Response(200, content=api_file("pubmed/esearch.json"))
+    )
+    lost = "<eFetchResult><ERROR>Unable to obtain query #1</ERROR></eFetchResult>"
+    fetch = respx.get(EUTILS + "efetch.fcgi").mock(
+        side_effect=[
+            httpx.Response(200, text=lost),
+            httpx.Response(200, content=api_file("pubmed/efetch-page2.txt")),
+        ]
+    )
+    connector = open_connector("pubmed", ApiSettings(), page_size=2, sleep=fake_time.sleep)
+    yesterday = json.dumps({"webenv": "MCID_old", "query_key": "1", "count": 3, "retstart": 2})
+    page = connector.fetch(QUERY, yesterday)
+    assert (page.records, page.next_cursor) == (1, "")
+    assert search.call_count == 1
+    assert [call.request.url.params["retstart"] for call in fetch.calls] == ["2", "2"]
+    assert fetch.calls.last.request.url.params["WebEnv"] == "MCID_6745b1f2a1b2c3d4e5f60718"

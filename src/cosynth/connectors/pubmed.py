@@ -29,8 +29,14 @@ from cosynth.errors import SearchApiError
 BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 # EFetch returns up to 10,000 records a request; smaller pages keep less to redo on a failure.
 PAGE_SIZE = 500
+# Since the PubMed API update of April 2022, E-utilities give only the first
+# 10,000 records of a PubMed search; a larger one is split (by date) instead.
+MAX_RECORDS = 10_000
 _RECORD_START = re.compile(rb"^PMID- ", re.MULTILINE)
-_EXPIRED = re.compile(r"(?i)(webenv|query_key|history)")
+
+
+class _HistoryLost(Exception):
+    """EFetch answered with an error in place of records: the result set is gone."""
 
 
 class PubMedConnector:
@@ -59,12 +65,15 @@ class PubMedConnector:
             state = self._search(query, retstart)
         try:
             data = self._efetch(state, retstart)
-        except SearchApiError as exc:
+        except _HistoryLost:
             # The History server forgets a result set after some hours: search again.
-            if not _EXPIRED.search(exc.problem):
-                raise
             state = self._search(query, retstart)
-            data = self._efetch(state, retstart)
+            try:
+                data = self._efetch(state, retstart)
+            except _HistoryLost as lost:
+                raise SearchApiError(
+                    self.api, f"PubMed could not fetch the records: {lost}"
+                ) from None
         records = len(_RECORD_START.findall(data))
         count = int(state["count"])
         after = retstart + self.page_size
@@ -95,6 +104,13 @@ class PubMedConnector:
             total = int(count)
         except (TypeError, ValueError):
             raise SearchApiError(self.api, f"the search count {count!r} is not a number") from None
+        if total > MAX_RECORDS:
+            raise SearchApiError(
+                self.api,
+                f"the search finds {total:,} records, and PubMed's API gives only the first "
+                f"{MAX_RECORDS:,} of a search. Split it by publication date (add, say, "
+                "AND 2015:2019[dp]) and run each part; nothing was downloaded.",
+            )
         return {"webenv": webenv, "query_key": str(query_key), "count": total, "retstart": retstart}
 
     def _efetch(self, state: dict[str, Any], retstart: int) -> bytes:
@@ -116,7 +132,7 @@ class PubMedConnector:
         # EFetch reports a lost result set as a small XML or JSON error, not a status code.
         head = data[:500].decode("utf-8", "replace")
         if "<ERROR>" in head or '"error"' in head:
-            raise SearchApiError(self.api, f"PubMed could not fetch the records: {head.strip()}")
+            raise _HistoryLost(" ".join(head.split()))
         return data
 
     def assemble(self, raw_records: Sequence[str]) -> bytes:
