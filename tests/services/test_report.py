@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,12 @@ from cosynth.domain.synthesis import walk as walk_themes
 from cosynth.errors import InputError, PermissionDeniedError
 from cosynth.render.report_markdown import report_markdown
 from cosynth.services import prisma, themes
+from cosynth.services.demo import SPICES
+from cosynth.services.question import set_question
+from cosynth.services.records import list_sources
 from cosynth.services.report import build_report, report_files
 from cosynth.services.reviews import add_member, create_review
+from cosynth.services.search_log import log_search
 from cosynth.services.studies import included_studies
 from cosynth.services.worked_example import build_worked_example, load_worked_example
 from cosynth.services.worked_synthesis import build_worked_synthesis, load_worked_synthesis
@@ -65,6 +70,7 @@ def built(
         add_member(tx, review.id, "bob", Role.REVIEWER)
         add_member(tx, review.id, "carol", Role.REVIEWER)
         add_member(tx, review.id, "pat", Role.ADVISER)
+        set_question(tx, review.id, "spices", SPICES, text=review.question)
     example = load_worked_example()
     refs = build_worked_example(workspace, review.id, example)
     build_worked_synthesis(workspace, review.id, refs, load_worked_synthesis(example))
@@ -110,6 +116,7 @@ def test_it_reports_the_worked_example_with_every_part_table_and_figure(built: B
         assert figure.svg.startswith(b"<svg")
     tables = [table.key for table in report.tables()]
     for key in (
+        "table-1-question",
         "screening-protocol",
         "search-log",
         "prisma-flow",
@@ -260,6 +267,18 @@ def test_it_reports_eleven_appraised_studies_and_the_one_left_out(
     workspace: Workspace, team: Team
 ) -> None:
     ids = eleven_studies(workspace, team)
+    with workspace.transaction("bob") as tx:
+        (source,) = list_sources(tx, team.review_id)
+        log_search(
+            tx,
+            team.review_id,
+            "CINAHL",
+            run_on=date(2022, 3, 31),
+            string='(MH "Integrated Health Care Systems+") AND co-produc*',
+            limits="2012-2022",
+            hits=11,
+            source_id=source.id,
+        )
     choose_tapupas(workspace, team)
     for record_id in ids:
         unmet = ("A",) if record_id == ids[2] else ()
@@ -282,6 +301,11 @@ def test_it_reports_eleven_appraised_studies_and_the_one_left_out(
     numbers = dict(_table(report, "prisma-flow").rows)
     assert numbers["New studies included in review"] == "10"
     assert "Hughes 2018" not in {row[0] for row in _table(report, "table-2-included-studies").rows}
+    # The search as run, beside the file its records came in.
+    (run,) = _table(report, "searches").rows
+    assert run[0] == "CINAHL" and run[2] == "2022-03-31" and run[5] == "11"
+    assert run[3] == '(MH "Integrated Health Care Systems+") AND co-produc*'
+    assert run[6] == "handsearch.ris"
 
 
 def test_it_reports_a_review_with_nothing_yet_plainly(workspace: Workspace, team: Team) -> None:

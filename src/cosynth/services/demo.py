@@ -13,6 +13,7 @@ from cosynth.domain.review import ImportReport, Review
 from cosynth.domain.roles import Role
 from cosynth.services import accounts
 from cosynth.services.imports import import_file
+from cosynth.services.question import set_question
 from cosynth.services.reviews import add_member, create_review
 from cosynth.services.workspace import Tx, Workspace
 
@@ -22,6 +23,16 @@ QUESTION = (
     "How has co-production with service users, unpaid carers and members of staff "
     "impacted the design and transformation of integrated health and care services?"
 )
+
+# The paper's Table 1: its SPICES headings and the review's concept under each.
+SPICES: dict[str, str] = {
+    "setting": "Health and care services within integrated care",
+    "perspective": "Service users, unpaid carers, members of staff",
+    "intervention": "Co-production",
+    "comparison": "Hypothetically, prior to/without co-production",
+    "evaluation": "The design and transformation of service provision",
+    "social_science_method": "Qualitative and mixed method",
+}
 
 # The team personas used across cosynth's docs and tests.
 LEAD = "alice"
@@ -66,8 +77,10 @@ SAMPLES: tuple[SampleExport, ...] = (
 
 
 def build_demo_review(tx: Tx) -> tuple[Review, list[ImportReport]]:
-    """Create the demo review as `tx.actor` (its lead), add the team, import the samples."""
+    """Create the demo review as `tx.actor` (its lead) with the paper's SPICES question,
+    add the team, import the samples."""
     review = create_review(tx, TITLE, question=QUESTION, display_name="Alice (lead)")
+    set_question(tx, review.id, "spices", SPICES, text=QUESTION)
     for username, name, role in TEAM:
         add_member(tx, review.id, username, role, display_name=name)
     samples = files("cosynth") / "samples"

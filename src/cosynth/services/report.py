@@ -67,11 +67,13 @@ from cosynth.services import (
     meetings,
     phases,
     prisma,
+    question,
     relating,
     report_tables,
     resonance,
     roundtables,
     screening_protocol,
+    search_log,
     synthesis_figures,
     themes,
     translation,
@@ -170,6 +172,18 @@ def _question_part(tx: Tx, review: Review) -> Section:
     blocks: list[Block] = [
         Paragraph(review.question if review.question else "The review's question is not set yet.")
     ]
+    # Table 1 of the paper's kind, where the question was set with a framework (SPICES...).
+    if question.current_question(tx, review_id) is not None:
+        table = question.table_one(tx, review_id)
+        blocks.append(
+            ReportTable(
+                key="table-1-question",
+                title=f"Table 1. {table.caption.removesuffix('.')}",
+                columns=(table.heading_label, table.concept_label),
+                rows=tuple((row.heading, row.concept) for row in table.rows),
+                notes=(f"Research question: {table.question}",),
+            )
+        )
     protocols = []
     for stage in Stage:
         protocol = screening_protocol.stage_protocol(tx, review_id, stage)
@@ -315,7 +329,43 @@ def _search_part(tx: Tx, review_id: int) -> Section:
             "the file's import report (cosynth sources ID).",
         ),
     )
-    return Section("search", "Search", (table,))
+    return Section("search", "Search", (*_searches(tx, review_id), table))
+
+
+def _searches(tx: Tx, review_id: int) -> list[Block]:
+    """The searches as run (PRISMA-S: database, platform, date, limits, the exact string,
+    the hits), where the team logged them."""
+    entries = search_log.search_log(tx, review_id)
+    if not entries:
+        return []
+    files = {source.id: source.filename for source in list_sources(tx, review_id)}
+    return [
+        ReportTable(
+            key="searches",
+            title="The searches as run",
+            columns=(
+                "Database",
+                "Platform",
+                "Date run",
+                "Search string",
+                "Limits",
+                "Hits",
+                "Imported as",
+            ),
+            rows=tuple(
+                (
+                    entry.database,
+                    entry.platform or "-",
+                    entry.run_on.isoformat(),
+                    entry.string,
+                    entry.limits or "-",
+                    f"{entry.hits:,}" if entry.hits is not None else "not recorded",
+                    ", ".join(files.get(s, f"file {s}") for s in entry.source_ids) or "not linked",
+                )
+                for entry in entries
+            ),
+        )
+    ]
 
 
 # --- 3. Study selection: the PRISMA 2020 flow -----------------------------------------
