@@ -4,22 +4,33 @@ The demo's five sample exports de-duplicated; the worked example's ten studies
 screened, extracted, quoted and scored; its synthesis and advisory group; then
 what the worked example does not have: a calibration round, a conflict
 resolved, exclusions with reasons at both stages, a record still awaiting a
-vote, a full text with a real PDF, and a dual appraisal.
+vote, a full text with a real PDF, the question with its search strategy and
+log, a checklist item placed, and a dual appraisal.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from fpdf import FPDF
 
 from cosynth.domain.screening.stages import Stage
 from cosynth.domain.screening.votes import Decision
-from cosynth.services import fulltext, screening, screening_protocol
+from cosynth.domain.search import TermKind
+from cosynth.services import (
+    checklists,
+    fulltext,
+    question,
+    screening,
+    screening_protocol,
+    search_log,
+    strategy,
+)
 from cosynth.services.dedup import run_dedup
 from cosynth.services.demo import build_demo_review
-from cosynth.services.records import list_records
+from cosynth.services.records import list_records, list_sources
 from cosynth.services.screening_state import load_stage
 from cosynth.services.worked_example import build_worked_example, load_worked_example
 from cosynth.services.worked_synthesis import build_worked_synthesis, load_worked_synthesis
@@ -28,6 +39,7 @@ from cosynth.store import archive as archive_store
 from tests.conftest import Team
 from tests.services.appraisal_helpers import appraise, choose_tapupas
 from tests.services.screening_helpers import both_vote, vote
+from tests.services.test_search import QUESTION, SPICES
 
 INCLUDE, EXCLUDE = Decision.INCLUDE, Decision.EXCLUDE
 
@@ -93,6 +105,20 @@ def build_rich_review(workspace: Workspace) -> RichReview:
         workspace, team, resolved, EXCLUDE, EXCLUDE, stage=Stage.FULL_TEXT,
         reason="no qualitative data",
     )  # fmt: skip
+    with workspace.transaction("alice") as tx:
+        # The question, its search strategy and log, and a checklist item placed.
+        question.set_question(tx, review.id, "spices", SPICES, text=QUESTION)
+        block = strategy.blocks_from_question(tx, review.id)[0]
+        strategy.add_term(
+            tx, review.id, block.id, "co-produc", kind=TermKind.KEYWORD, truncated=True,
+            suggested_by_username="pat",
+        )  # fmt: skip
+        source = list_sources(tx, review.id)[0]
+        search_log.log_search(
+            tx, review.id, source.database, run_on=date(2022, 3, 31),
+            string='"co-production" AND "integrated care"', hits=20, source_id=source.id,
+        )  # fmt: skip
+        checklists.record_reported(tx, review.id, "prisma-2020", "24a", "Methods, p. 3")
     choose_tapupas(workspace, team, threshold=7)
     for who in ("bob", "carol"):
         appraise(workspace, who, team, studies[0])

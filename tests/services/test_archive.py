@@ -41,7 +41,8 @@ EVERY_KIND_OF_ROW = (
     "report_pages", "appraisal_judgements", "extraction_values", "quotes",
     "coproduction_ratings", "advisory_meetings", "advisory_payments", "transcripts",
     "phase_events", "codings", "translation_orders", "translations", "themes",
-    "interpretations", "resonances",
+    "interpretations", "resonances", "search_questions", "search_terms", "search_log_sources",
+    "checklist_reported",
 )  # fmt: skip
 OPENED = "review opened from an archive"
 ARCHIVED = "review archived"
