@@ -27,7 +27,7 @@ from html import unescape
 
 from cosynth import __version__
 from cosynth.domain.advisory import REVIEW_TEAM, MemberKind, format_hours
-from cosynth.domain.checklists import EvidenceKind
+from cosynth.domain.checklists import EvidenceKind, ItemStatus
 from cosynth.domain.prisma import BOX_NAMES, Count, Flow, check_flow
 from cosynth.domain.report import (
     Block,
@@ -997,7 +997,8 @@ def _checklists_part(tx: Tx, review_id: int, titles: Mapping[str, str]) -> Secti
             shown = sorted(titles[key] for key in keys if key in titles)
             evidence = " ".join(f"{e.kind.label}: {e.summary}" for e in item.evidence)
             status = item.status.value
-            if item.flagged and item.to_add:
+            # A manuscript-only item needs the same words each time: they are said once, below.
+            if item.flagged and item.to_add and item.status is not ItemStatus.MANUSCRIPT:
                 status += ". To add: " + " ".join(item.to_add)
             rows.append(
                 (
@@ -1031,7 +1032,12 @@ def _checklists_part(tx: Tx, review_id: int, titles: Mapping[str, str]) -> Secti
                             "Status",
                         ),
                         rows=tuple(rows),
-                        notes=(f"Source: {checklist.citation}", f"Licence: {checklist.licence}"),
+                        notes=(
+                            "Manuscript only: cosynth keeps no data for the item; write it in "
+                            "the manuscript and note where it is reported.",
+                            f"Source: {checklist.citation}",
+                            f"Licence: {checklist.licence}",
+                        ),
                     ),
                 ),
             )
