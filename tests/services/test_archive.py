@@ -15,25 +15,31 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import respx
 from alembic import command
 from sqlalchemy import MetaData
 
 from cosynth.domain.screening.stages import Stage
 from cosynth.domain.screening.votes import Decision
+from cosynth.domain.search_runs import SearchApi
 from cosynth.errors import InputError, PermissionDeniedError
 from cosynth.services import archive, exports, themes
 from cosynth.services.appraisal import appraisal_exclusions
 from cosynth.services.gripp2 import gripp2_markdown
 from cosynth.services.imports import import_file
+from cosynth.services.living_updates import mark_previous_version, previous_version
 from cosynth.services.reviews import create_review, get_review, list_members, my_reviews
 from cosynth.services.screening_state import load_stage
+from cosynth.services.search_runs import run_search
 from cosynth.services.studies import included_studies
 from cosynth.services.workspace import Workspace, open_workspace
 from cosynth.store import archive as archive_store
 from cosynth.store.engine import alembic_config, make_engine
 from tests.conftest import Team
+from tests.network import FakeTime, no_network
 from tests.services.archive_helpers import RichReview, build_rich_review, canonical
 from tests.services.screening_helpers import both_vote, import_search
+from tests.services.search_run_helpers import QUERY, connector, pubmed_answers
 
 # Tables the rich review must fill, or the round trip proves less than it seems.
 EVERY_KIND_OF_ROW = (
@@ -44,6 +50,7 @@ EVERY_KIND_OF_ROW = (
     "interpretations", "resonances", "search_questions", "search_terms", "search_log_sources",
     "checklist_reported",
 )  # fmt: skip
+__all__ = ["no_network"]  # the fixture, for the search run's story
 OPENED = "review opened from an archive"
 ARCHIVED = "review archived"
 EXPORTED = "records exported"
@@ -324,3 +331,33 @@ def test_it_imports_nothing_when_a_second_file_was_already_there(
         import_file(tx, review.id, "empty.ris", b"")
     with workspace.transaction("alice", read_only=True) as tx:
         assert len(my_reviews(tx)) == before
+
+
+@respx.mock
+def test_it_round_trips_a_search_run_its_pages_and_a_previous_version(
+    workspace: Workspace, team: Team, no_network: None
+) -> None:
+    """alice's PubMed search run, the API's pages kept whole, and a living update's version."""
+    ids = import_search(workspace, team)
+    both_vote(workspace, team, ids[0], Decision.INCLUDE, Decision.INCLUDE)
+    both_vote(workspace, team, ids[0], Decision.INCLUDE, Decision.INCLUDE, stage=Stage.FULL_TEXT)
+    pubmed_answers(respx.mock)
+    result = run_search(
+        workspace, "alice", team.review_id, SearchApi.PUBMED, QUERY,
+        connector=connector("pubmed", FakeTime()),
+    )  # fmt: skip
+    with workspace.transaction("alice") as tx:
+        mark_previous_version(tx, team.review_id, result.run.id)
+    data = exported(workspace, team.review_id)
+    with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+        assert [n for n in zipped.namelist() if n.startswith("files/search_run_pages/")]
+    with workspace.transaction("alice") as tx:
+        review = archive.import_review(tx, data, "review.cosynth")
+    before = without_archiving(canonical(workspace, team.review_id))
+    assert before["search_run_pages"] and before["review_versions"]
+    assert without_archiving(canonical(workspace, review.id)) == before
+    with workspace.transaction("alice", read_only=True) as tx:
+        version = previous_version(tx, review.id)
+        studies = included_studies(tx, review.id)
+    assert version is not None
+    assert list(version.study_record_ids) == [study.record_id for study in studies]
