@@ -135,7 +135,10 @@ class Crawl:
 
     def links(self) -> list[str]:
         hrefs: list[str] = self.page.eval_on_selector_all(
-            "a[href]", "links => links.map(a => a.href.split('#')[0])"
+            "a[href]",
+            # An SVG link's href is an SVGAnimatedString: resolve it against the page.
+            "links => links.map(a => new URL(a.getAttribute('href'), document.baseURI)"
+            ".href.split('#')[0])",
         )
         return [
             self.site.path_of(href)
