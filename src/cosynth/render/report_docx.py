@@ -149,19 +149,24 @@ def column_widths(table: ReportTable, width: float) -> list[float]:
     goes to the columns of sentences."""
     least: list[float] = []
     wanted: list[float] = []
+    text: list[int] = []
     for index, heading in enumerate(table.columns):
         cells = [row[index] for row in table.rows]
-        words = [len(word) for text in (heading, *cells) for word in text.split()]
+        words = [len(word) for line in (heading, *cells) for word in line.split()]
         lines = [len(line) for cell in cells for line in cell.split("\n")]
         least.append(_cm(min(max(words, default=1), 16)))
         wanted.append(max(_cm(min(max(lines, default=1), 45)), least[-1]))
+        text.append(sum(min(len(cell), 400) for cell in cells))
     if sum(wanted) <= width:
         return [width * w / sum(wanted) for w in wanted]
     if sum(least) >= width:
         return [width * w / sum(least) for w in least]
+    # The room beyond each column's least goes by how much text the column holds, so a
+    # column of paragraphs is wider than a column of titles.
     room = width - sum(least)
-    extra = [w - m for w, m in zip(wanted, least, strict=True)]
-    return [m + room * e / sum(extra) for m, e in zip(least, extra, strict=True)]
+    extra = [t if w > m else 0 for t, w, m in zip(text, wanted, least, strict=True)]
+    total = sum(extra) or 1
+    return [m + room * e / total for m, e in zip(least, extra, strict=True)]
 
 
 def _cm(characters: int) -> float:
