@@ -32,6 +32,10 @@ def test_it_exports_a_set_and_moves_the_review_to_another_store(
     code, said = cosynth(db_url, "archive", "export", str(archive))
     assert code == 0 and archive.exists(), said
 
+    code, said = cosynth(db_url, "archive", "show", str(archive))
+    assert code == 0 and "Co-production in integrated care" in said
+    assert "archived by alice" in said and "5  records" in said
+
     elsewhere = f"sqlite:///{tmp_path / 'elsewhere.db'}"
     code, said = cosynth(elsewhere, "archive", "import", str(archive), who="dora")
     assert code == 0, said

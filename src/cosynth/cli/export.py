@@ -73,6 +73,21 @@ def archive_export(ctx: click.Context, file: Path | None) -> None:
     out.print(f"Wrote review {review.id} ({review.title}) to {target}.", style="green")
 
 
+@archive.command("show")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def archive_show(file: Path) -> None:
+    """Say what FILE holds (the review, who made it and when, rows per table) without opening it."""
+    manifest = archive_service.read_archive_manifest(_read(file), file.name)
+    out.print(f"[bold]{manifest.review_title}[/]")
+    out.print(
+        f"  archived by {manifest.created_by} on {manifest.created_at} with cosynth "
+        f"{manifest.cosynth_version} (schema {manifest.schema_revision})"
+    )
+    for table, count in manifest.row_counts.items():
+        if count:
+            out.print(f"  {count:>8}  {table}")
+
+
 @archive.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
@@ -80,10 +95,7 @@ def archive_import(ctx: click.Context, file: Path) -> None:
     """Open FILE as a new review here; you lead it. Nothing is kept if any part is damaged."""
     context = ctx.find_object(Context)
     assert context is not None
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{file}: cannot read the file ({exc.strerror}).") from None
+    data = _read(file)
     with context.workspace(create=True).transaction(context.actor) as tx:
         review = archive_service.import_review(tx, data, file.name)
         status = review_status(tx, review.id)
@@ -93,6 +105,13 @@ def archive_import(ctx: click.Context, file: Path) -> None:
         style="green",
     )
     out.print(f"Use --review {review.id} to work on it.")
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the file ({exc.strerror}).") from None
 
 
 def _write(path: Path, data: bytes) -> None:
