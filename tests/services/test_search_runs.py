@@ -11,6 +11,7 @@ from cosynth.domain.search_runs import RunStatus, SearchApi
 from cosynth.errors import InputError, PermissionDeniedError, SearchApiError
 from cosynth.services.records import count_records, list_records, list_sources
 from cosynth.services.reviews import create_review
+from cosynth.services.search_log import search_log
 from cosynth.services.search_runs import (
     api_of,
     download,
@@ -61,11 +62,19 @@ def test_it_imports_a_pubmed_search_as_one_dated_source(
     with workspace.transaction("alice") as tx:
         (source,) = list_sources(tx, team.review_id)
         titles = [record.citation.title for record in list_records(tx, team.review_id)]
-    assert source.database == "PubMed"
+    # Filed as an export from PubMed is: MEDLINE's records, on the PubMed platform.
+    assert (source.database, source.platform) == ("MEDLINE", "PubMed")
     assert source.searched_on == result.run.started_at.date()
     assert source.method is IdentificationMethod.DATABASE
     assert source.filename.startswith("pubmed-search-run")
     assert titles[0].startswith("Co-producing integrated care with unpaid carers")
+    # The search log (PRISMA-S) has the search as run, linked to its records.
+    with workspace.transaction("alice") as tx:
+        (logged,) = search_log(tx, team.review_id)
+    assert (logged.database, logged.platform) == ("MEDLINE", "PubMed")
+    assert (logged.string, logged.hits) == (QUERY, 3)
+    assert logged.run_on == source.searched_on
+    assert logged.source_ids == (source.id,)
 
 
 @respx.mock

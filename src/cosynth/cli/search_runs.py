@@ -62,7 +62,7 @@ def _print_result(result: SearchRunResult) -> None:
     found = f"{run.fetched} record{'s' if run.fetched != 1 else ''} downloaded"
     if run.total is not None and run.total != run.fetched:
         found += f" of the {run.total} the database reported"
-    out.print(f"Search run {run.id} ({escape(run.database)}, {run.purpose.value}): {found}.")
+    out.print(f"Search run {run.id} ({escape(run.api.label)}, {run.purpose.value}): {found}.")
     if run.already_known:
         out.print(f"  {run.already_known} already in the review: left out.")
     report = result.report
@@ -101,7 +101,7 @@ def run(context: Context, api: str, query: str | None, query_file: Path | None) 
     connector = run_service.connector_for(chosen)
     with context.review_tx() as (tx, review):
         started = run_service.start_search(tx, review.id, chosen, query, connector=connector)
-    with _resumable(started.id), _progress_bar(f"Searching {chosen.database}") as progress:
+    with _resumable(started.id), _progress_bar(f"Searching {chosen.label}") as progress:
         result = run_service.finish_search(
             context.workspace(),
             context.actor,
@@ -135,11 +135,11 @@ def runs(context: Context) -> None:
     if not found:
         out.print("No searches have been run from cosynth yet (cosynth search run API QUERY).")
         return
-    table = Table("run", "database", "purpose", "run on", "records", "imported", "status", "query")
+    table = Table("run", "searched", "purpose", "run on", "records", "imported", "status", "query")
     for one in found:
         table.add_row(
             str(one.id),
-            one.database,
+            one.api.label,
             one.purpose.value,
             f"{one.started_at:%Y-%m-%d}",
             _records(one),

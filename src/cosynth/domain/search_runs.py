@@ -34,16 +34,26 @@ class SearchApi(StrEnum):
     CROSSREF = "crossref"
 
     @property
+    def label(self) -> str:
+        """The service's own name ("PubMed")."""
+        return _NAMES[self][0]
+
+    @property
     def database(self) -> str:
-        """The database's own name, as the PRISMA flow lists it."""
-        return _DATABASE_NAMES[self]
+        """The database its records are filed under, as the PRISMA flow lists it.
+
+        PubMed's records are MEDLINE's, as an export from PubMed is filed
+        (domain.search.DATABASE_LABELS), so the flow counts one database
+        whether its records came from a file or from the API.
+        """
+        return _NAMES[self][1]
 
 
-_DATABASE_NAMES = {
-    SearchApi.PUBMED: "PubMed",
-    SearchApi.EUROPE_PMC: "Europe PMC",
-    SearchApi.OPENALEX: "OpenAlex",
-    SearchApi.CROSSREF: "Crossref",
+_NAMES = {
+    SearchApi.PUBMED: ("PubMed", "MEDLINE"),
+    SearchApi.EUROPE_PMC: ("Europe PMC", "Europe PMC"),
+    SearchApi.OPENALEX: ("OpenAlex", "OpenAlex"),
+    SearchApi.CROSSREF: ("Crossref", "Crossref"),
 }
 
 

@@ -41,6 +41,7 @@ from cosynth.domain.search_runs import (
 from cosynth.errors import ConcurrentChangeError, InputError, NotFoundError
 from cosynth.formats import Document, Entry, get_reader
 from cosynth.services.imports import import_file
+from cosynth.services.search_log import log_search
 from cosynth.services.workspace import Tx, Workspace
 from cosynth.store import records as record_store
 from cosynth.store import search_runs as run_store
@@ -222,13 +223,28 @@ def import_search_run(
             filename,
             connector.assemble([entry.raw for entry in kept]),
             database=run.database,
-            platform=f"{run.database} API",
+            platform=run.api.label,
             searched_on=run.started_at.date(),
             again=True,
             reader=connector.reader,
             method=method,
         )
         source_id = report.source.id
+    if not run.purpose.citation_searching:
+        # PRISMA-S items 1, 8, 9 and 13: the database, the date, the exact string and
+        # the hits, in the search log beside the searches run elsewhere.
+        log_search(
+            tx,
+            review_id,
+            run.database,
+            run_on=run.started_at.date(),
+            string=run.query,
+            hits=run.total,
+            source_id=source_id,
+            platform=run.api.label,
+            note=f"Run from cosynth through the {run.api.label} API (search run {run.id}, "
+            f"{run.purpose.value}); {known} records already in the review left out.",
+        )
     run_store.finish_run(
         tx.session,
         run_id,
