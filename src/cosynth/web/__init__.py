@@ -36,6 +36,7 @@ from cosynth.web.views import (
     quotes,
     reviews,
     screening,
+    search,
     synthesis,
     synthesis_reading,
     synthesis_themes,
@@ -97,6 +98,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
         synthesis_themes.blueprint,
         findings.blueprint,
         exports.blueprint,
+        search.blueprint,
     ):
         app.register_blueprint(blueprint)
     return app
