@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import respx
 from alembic import command
-from sqlalchemy import MetaData
+from sqlalchemy import JSON, Column, ForeignKey, Integer, MetaData, Table
 
 from cosynth.domain.screening.stages import Stage
 from cosynth.domain.screening.votes import Decision
@@ -104,6 +104,29 @@ def exported(workspace: Workspace, review_id: int, who: str = "alice") -> bytes:
 
 def test_it_accounts_for_every_table_and_every_column_holding_ids() -> None:
     assert archive_store.unclassified() == []
+
+
+def test_it_names_a_table_or_column_added_without_saying_how_it_travels() -> None:
+    """A later issue's table: its JSON of ids, a loose id and a key to an account."""
+    metadata = MetaData()
+    Table("reviews", metadata, Column("id", Integer, primary_key=True))
+    Table("users", metadata, Column("id", Integer, primary_key=True))
+    Table(
+        "hunches",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("review_id", ForeignKey("reviews.id")),
+        Column("record_ids", JSON),
+        Column("theme_id", Integer),
+        Column("user_id", ForeignKey("users.id")),
+    )
+    Table("settings", metadata, Column("id", Integer, primary_key=True))
+    assert set(archive_store.unclassified(metadata)) == {
+        "table settings",
+        "key hunches.user_id to users",
+        "JSON column hunches.record_ids",
+        "id column hunches.theme_id with no foreign key",
+    }
 
 
 def test_it_round_trips_a_whole_review_into_a_store_that_holds_it_already(
