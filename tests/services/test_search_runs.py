@@ -9,6 +9,7 @@ import respx
 from cosynth.domain.prisma import IdentificationMethod
 from cosynth.domain.search_runs import RunStatus, SearchApi
 from cosynth.errors import InputError, PermissionDeniedError, SearchApiError
+from cosynth.services import search_runs as run_service
 from cosynth.services.records import count_records, list_records, list_sources
 from cosynth.services.reviews import create_review
 from cosynth.services.search_log import search_log
@@ -229,3 +230,33 @@ def test_an_empty_query_or_an_unknown_api_is_refused_in_plain_words(
     assert api_of(" PubMed ") is SearchApi.PUBMED
     with workspace.transaction("alice") as tx:
         assert list_search_runs(tx, team.review_id) == []
+
+
+@respx.mock
+def test_an_import_that_fails_leaves_no_record_and_can_be_done_again(
+    workspace: Workspace, team: Team, fake_time: FakeTime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    europe_pmc_answers(respx.mock).mock(return_value=europe_pmc_page2())
+    client = connector("europepmc", fake_time)
+    with workspace.transaction("alice") as tx:
+        run = start_search(tx, team.review_id, SearchApi.EUROPE_PMC, QUERY, connector=client)
+    download(workspace, "alice", team.review_id, run.id, client)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise InputError("the search log could not be written")
+
+    monkeypatch.setattr(run_service, "log_search", broken)
+    with (
+        pytest.raises(InputError, match="search log"),
+        workspace.transaction("alice") as tx,
+    ):
+        import_search_run(tx, team.review_id, run.id, client)
+    with workspace.transaction("alice") as tx:
+        assert count_records(tx, team.review_id) == 0
+        assert list_sources(tx, team.review_id) == []
+        (kept,) = list_search_runs(tx, team.review_id)
+    assert kept.status is RunStatus.DOWNLOADED
+
+    monkeypatch.undo()
+    with workspace.transaction("alice") as tx:
+        assert import_search_run(tx, team.review_id, run.id, client).imported == 3

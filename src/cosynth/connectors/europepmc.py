@@ -6,7 +6,9 @@ answers with `hitCount`, `nextCursorMark` and `resultList.result`; the next
 page is asked for with `cursorMark` set to the `nextCursorMark` received, and
 the last page is the one whose `nextCursorMark` is the mark that was sent (or
 that brings fewer results than a page holds). `resultType=core` gives abstracts, MeSH and
-keywords, which screening needs.
+keywords, which screening needs. `synonym` is left off, so the string runs
+exactly as written and logged (the website expands MeSH synonyms, so its
+counts can be higher).
 """
 
 from __future__ import annotations
