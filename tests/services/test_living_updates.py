@@ -10,7 +10,7 @@ from cosynth.domain.screening.stages import Stage
 from cosynth.domain.search_runs import RunPurpose, SearchApi
 from cosynth.errors import InputError, PermissionDeniedError, SearchApiError
 from cosynth.services.living_updates import previous_version, update_search
-from cosynth.services.prisma import prisma_flow
+from cosynth.services.prisma import prisma_files, prisma_flow
 from cosynth.services.records import list_records
 from cosynth.services.screening_state import load_stage
 from cosynth.services.search_runs import list_search_runs, run_search
@@ -111,6 +111,10 @@ def test_an_update_marks_the_review_updated_for_the_prisma_flow(
     # for its screening, and the total adds the previous version's study.
     assert flow.database_results == 1
     assert (flow.new_studies, flow.total_studies) == (0, 1)
+    # The diagram is drawn with the updated review's boxes.
+    with workspace.transaction("alice") as tx:
+        svg = prisma_files(tx, team.review_id, ["svg"])["svg"].decode()
+    assert "Studies included in previous version of review" in svg
 
 
 @respx.mock
