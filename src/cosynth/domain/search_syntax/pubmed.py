@@ -2,7 +2,9 @@
 
 From the PubMed User Guide and NLM Technical Bulletins: [ti] title, [tiab]
 title/abstract, [ot] other term (author keywords, NLM Tech Bull 2013 no. 390),
-[all] all fields; there is no abstract-only tag. [mh] searches a MeSH heading
+[all] all fields; there is no abstract-only tag. Library guides now describe
+[tiab] as matching author keywords too (check); cosynth adds [ot] whenever
+keywords are asked for, which is right either way. [mh] searches a MeSH heading
 exploded, [mh:noexp] not exploded. `*` truncates, also at the end of a
 quoted phrase. Proximity (since November 2022, NLM Tech Bull 2022 no. 449):
 "word word"[tiab:~N], N the most words between them, in the [ti] and [tiab]
