@@ -120,6 +120,7 @@ def test_it_reports_the_worked_example_with_every_part_table_and_figure(built: B
         "screening-protocol",
         "search-log",
         "prisma-flow",
+        "screening-agreement",
         "table-2-included-studies",
         "table-3-further-characteristics",
         "table-4-score-order",
@@ -301,6 +302,12 @@ def test_it_reports_eleven_appraised_studies_and_the_one_left_out(
     numbers = dict(_table(report, "prisma-flow").rows)
     assert numbers["New studies included in review"] == "10"
     assert "Hughes 2018" not in {row[0] for row in _table(report, "table-2-included-studies").rows}
+    # bob and carol screened all eleven at both stages, and agreed on each.
+    agreed = _table(report, "screening-agreement")
+    assert [row[:4] for row in agreed.rows] == [
+        ("Title and abstract", "bob and carol", "11", "100%"),
+        ("Full text", "bob and carol", "11", "100%"),
+    ]
     # The search as run, beside the file its records came in.
     (run,) = _table(report, "searches").rows
     assert run[0] == "CINAHL" and run[2] == "2022-03-31" and run[5] == "11"

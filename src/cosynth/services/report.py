@@ -60,6 +60,7 @@ from cosynth.render.report_markdown import FIGURES, figure_file, report_markdown
 from cosynth.render.score_bars import score_bars_svg
 from cosynth.services import (
     advisory_group,
+    agreement,
     appraisal,
     coproduction,
     extraction,
@@ -397,7 +398,44 @@ def _selection_part(tx: Tx, review_id: int) -> Section:
             ),
         )
     )
+    agreement = _agreement_table(tx, review_id)
+    if agreement is not None:
+        blocks.append(agreement)
     return Section("selection", "Study selection", tuple(blocks))
+
+
+def _agreement_table(tx: Tx, review_id: int) -> ReportTable | None:
+    """How far the screeners agreed at each stage, pair by pair (METHODS.md section 7)."""
+    rows = []
+    rule = ""
+    for stage in Stage:
+        found = agreement.screening_agreement(tx, review_id, stage=stage)
+        rule = found.unsure_rule
+        for pair in found.pairs:
+            figure = pair.agreement
+            value = (
+                f"{figure.statistic} {figure.value:.2f} ({figure.band})"
+                if figure.value is not None
+                else f"{figure.statistic} {figure.note or 'not defined'}"
+            )
+            rows.append(
+                (
+                    stage.label.capitalize(),
+                    f"{pair.reviewer_a} and {pair.reviewer_b}",
+                    str(figure.units),
+                    f"{figure.percent:.0f}%" if figure.percent is not None else "-",
+                    value,
+                )
+            )
+    if not rows:
+        return None
+    return ReportTable(
+        key="screening-agreement",
+        title="Agreement between the screeners",
+        columns=("Stage", "Screeners", "Records both screened", "Agreed", "Chance-corrected"),
+        rows=tuple(rows),
+        notes=(rule,),
+    )
 
 
 def _flow_rows(flow: Flow) -> list[tuple[str, str]]:
