@@ -68,3 +68,18 @@ def test_the_reader_takes_jats_abstracts_dates_and_organisations() -> None:
 def test_a_saved_crossref_answer_is_recognised_on_import() -> None:
     doc = Document("crossref.json", api_file("crossref/page1.json"))
     assert detect_reader(doc).name == "crossref-json"
+
+
+@respx.mock
+def test_it_backs_off_when_crossref_says_too_many_requests(fake_time: FakeTime) -> None:
+    route = respx.get(WORKS).mock(
+        side_effect=[
+            httpx.Response(429, headers={"Retry-After": "2"}),
+            httpx.Response(200, content=api_file("crossref/page1.json")),
+        ]
+    )
+    connector = open_connector("crossref", ApiSettings(), page_size=2, sleep=fake_time.sleep)
+    page = connector.fetch("carers", "*")
+    assert page.records == 2
+    assert route.call_count == 2
+    assert 2.0 in fake_time.sleeps

@@ -8,7 +8,7 @@ import respx
 
 from cosynth.domain.prisma import IdentificationMethod
 from cosynth.domain.search_runs import RunStatus, SearchApi
-from cosynth.errors import InputError, PermissionDeniedError, SearchApiError
+from cosynth.errors import ConcurrentChangeError, InputError, PermissionDeniedError, SearchApiError
 from cosynth.services import search_runs as run_service
 from cosynth.services.records import count_records, list_records, list_sources
 from cosynth.services.reviews import create_review
@@ -17,6 +17,7 @@ from cosynth.services.search_runs import (
     api_of,
     download,
     import_search_run,
+    keep_page,
     list_search_runs,
     resume_search,
     run_search,
@@ -260,3 +261,21 @@ def test_an_import_that_fails_leaves_no_record_and_can_be_done_again(
     monkeypatch.undo()
     with workspace.transaction("alice") as tx:
         assert import_search_run(tx, team.review_id, run.id, client).imported == 3
+
+
+@respx.mock
+def test_a_page_kept_by_another_download_is_not_kept_twice(
+    workspace: Workspace, team: Team, fake_time: FakeTime
+) -> None:
+    europe_pmc_answers(respx.mock).mock(return_value=europe_pmc_page2())
+    client = connector("europepmc", fake_time)
+    with workspace.transaction("alice") as tx:
+        run = start_search(tx, team.review_id, SearchApi.EUROPE_PMC, QUERY, connector=client)
+    page = client.fetch(QUERY, run.cursor)
+    with workspace.transaction("alice") as tx:
+        keep_page(tx, team.review_id, run.id, run.cursor, page)
+    with workspace.transaction("bob") as tx, pytest.raises(ConcurrentChangeError):
+        keep_page(tx, team.review_id, run.id, run.cursor, page)
+    with workspace.transaction("alice") as tx:
+        (kept,) = list_search_runs(tx, team.review_id)
+    assert (kept.pages, kept.fetched) == (1, 2)
