@@ -161,6 +161,9 @@ def test_it_writes_a_word_document_with_headings_tables_and_described_pictures(
     assert quotes == [
         "\u201cThis depth of empathy also empowered decision-makers\u201d [Bruns 2021: 241]"
     ]
+    # Its language, for screen readers and spelling checkers (WCAG 3.1.1).
+    lang = document.styles["Normal"].element.rPr.find(qn("w:lang"))
+    assert lang is not None and lang.get(qn("w:val")) == "en-GB"
     # Each part starts a page of its own: a section per part after the title page.
     assert len(document.sections) == 1 + len(report.parts)
 
