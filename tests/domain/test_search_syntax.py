@@ -265,6 +265,16 @@ def test_it_nots_an_exclusion_block_last_with_a_warning() -> None:
     assert ovid.string == "1 integrated care.ti,ab.\n2 paediatric*.ti,ab.\n3 1 not 2"
 
 
+def test_it_writes_a_lone_proximity_search_without_a_second_pair_of_brackets() -> None:
+    strategy = _one_block(phrase("service improvement", proximity=3))
+    assert translate(strategy, Database.SCOPUS).string == (
+        "(TITLE(service W/3 improvement) OR ABS(service W/3 improvement))"
+    )
+    assert translate(strategy, Database.CINAHL).string == (
+        "(TI (service N3 improvement) OR AB (service N3 improvement))"
+    )
+
+
 def test_it_quotes_an_ovid_phrase_that_holds_an_operator_word() -> None:
     ovid = translate(_one_block(phrase("health and social care")), Database.OVID_MEDLINE)
     assert ovid.string == '1 "health and social care".ti,ab.'

@@ -52,6 +52,22 @@ def block_items(
             items.append(value)
         else:
             assert isinstance(value, tuple)
-            inner = " OR ".join(groups[value])
+            found = groups[value]
+            # A lone proximity search needs no second pair of brackets: TITLE(a W/3 b).
+            inner = (
+                found[0][1:-1] if len(found) == 1 and _bracketed(found[0]) else " OR ".join(found)
+            )
             items.extend(wrap(code, inner) for code in value)
     return items
+
+
+def _bracketed(item: str) -> bool:
+    """True when the whole item is one bracketed group, "(a W/3 b)" (not "(a) OR (b)")."""
+    if not (item.startswith("(") and item.endswith(")")):
+        return False
+    depth = 0
+    for index, char in enumerate(item):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and index < len(item) - 1:
+            return False
+    return True
