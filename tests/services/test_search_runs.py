@@ -279,3 +279,26 @@ def test_a_page_kept_by_another_download_is_not_kept_twice(
     with workspace.transaction("alice") as tx:
         (kept,) = list_search_runs(tx, team.review_id)
     assert (kept.pages, kept.fetched) == (1, 2)
+
+
+@respx.mock
+def test_records_skipped_with_nothing_left_to_import_are_still_counted(
+    workspace: Workspace, team: Team, fake_time: FakeTime
+) -> None:
+    answer = {
+        "hitCount": 1,
+        "nextCursorMark": "*",
+        "resultList": {"result": [{"id": "AGR999", "source": "AGR", "pubYear": "2021"}]},
+    }
+    respx.get(EUROPE_PMC).mock(return_value=httpx.Response(200, json=answer))
+    result = run_search(
+        workspace,
+        "alice",
+        team.review_id,
+        SearchApi.EUROPE_PMC,
+        "carers",
+        connector=connector("europepmc", fake_time),
+    )
+    assert result.report is None
+    (skipped,) = result.skipped
+    assert "no title, abstract, authors, DOI or PMID" in skipped.reason

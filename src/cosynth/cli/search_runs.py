@@ -68,6 +68,8 @@ def _print_result(result: SearchRunResult) -> None:
     report = result.report
     if report is None:
         out.print("  [bold]No new records[/]: nothing was imported.")
+        for skipped in result.skipped[:20]:
+            out.print(f"  skipped record {skipped.line}: {escape(skipped.reason)}")
         return
     out.print(
         f"  [green]{report.records_imported} imported[/] as source {report.source.id} "

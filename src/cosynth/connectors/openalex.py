@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
+import httpx
+
 from cosynth.connectors._json import answer, field, one_per_line
 from cosynth.connectors.base import Page
 from cosynth.connectors.http import PoliteClient
@@ -58,7 +60,8 @@ class OpenAlexConnector:
         requests = parts(query)
         state = _cursor(cursor)
         part = int(state["part"])
-        value = self._get({**requests[part], "cursor": state["cursor"]})
+        response = self._request({**requests[part], "cursor": state["cursor"]})
+        value = answer(self.api, response)
         results = field(self.api, value, "results")
         if not isinstance(results, list):
             raise SearchApiError(self.api, 'the answer\'s "results" is not a list')
@@ -73,7 +76,7 @@ class OpenAlexConnector:
             next_cursor = ""
         total = count if isinstance(count, int) and len(requests) == 1 else None
         return Page(
-            data=json.dumps(value, ensure_ascii=False).encode(),
+            data=response.content,
             records=len(results),
             total=total,
             next_cursor=next_cursor,
@@ -86,20 +89,20 @@ class OpenAlexConnector:
         """
         found: list[dict[str, Any]] = []
         for batch in _batches(sorted(set(values)), MAX_OR_VALUES):
-            value = self._get({"filter": f"{name}:" + "|".join(batch)})
+            value = answer(self.api, self._request({"filter": f"{name}:" + "|".join(batch)}))
             results = field(self.api, value, "results")
             if not isinstance(results, list):
                 raise SearchApiError(self.api, 'the answer\'s "results" is not a list')
             found.extend(work for work in results if isinstance(work, dict))
         return found
 
-    def _get(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _request(self, params: dict[str, Any]) -> httpx.Response:
         params = {"per-page": self.page_size, **params}
         if self.settings.contact_email:
             params["mailto"] = self.settings.contact_email
         if self.settings.openalex_api_key:
             params["api_key"] = self.settings.openalex_api_key
-        return answer(self.api, self.client.get("works", params))
+        return self.client.get("works", params)
 
     def assemble(self, raw_records: Sequence[str]) -> bytes:
         return one_per_line('{"results": [', list(raw_records), "]}")

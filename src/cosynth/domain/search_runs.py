@@ -22,7 +22,7 @@ from enum import StrEnum
 from cosynth.domain.citation import Citation
 from cosynth.domain.identifiers import doi as clean_doi
 from cosynth.domain.identifiers import pmid as clean_pmid
-from cosynth.domain.review import ImportReport
+from cosynth.domain.review import ImportReport, Skipped
 
 
 class SearchApi(StrEnum):
@@ -116,6 +116,9 @@ class SearchRunResult:
 
     run: SearchRun
     report: ImportReport | None
+    # Records skipped (their line in the run's pages and why) when none was
+    # left to import: with a report, they are in it.
+    skipped: tuple[Skipped, ...] = ()
 
     @property
     def imported(self) -> int:

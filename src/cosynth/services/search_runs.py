@@ -27,6 +27,7 @@ from cosynth.connectors import Connector, Page, open_connector
 from cosynth.domain.citation import Citation
 from cosynth.domain.dedup.groups import find_duplicates
 from cosynth.domain.prisma import IdentificationMethod
+from cosynth.domain.review import Skipped
 from cosynth.domain.roles import Permission
 from cosynth.domain.search_runs import (
     KnownIdentifiers,
@@ -253,6 +254,17 @@ def import_search_run(
         already_known=known,
         at=tx.now,
     )
+    # With nothing to import the skipped records have no import report: they are
+    # counted in the audit log and handed back (DESIGN.md rule 5: no silent skip).
+    skipped = (
+        ()
+        if report is not None
+        else tuple(
+            Skipped(line=entry.line, reason=entry.skipped)
+            for entry in kept
+            if entry.citation is None
+        )
+    )
     tx.log(
         "search run imported",
         review_id,
@@ -260,8 +272,11 @@ def import_search_run(
         source_id=source_id,
         records=report.records_imported if report is not None else 0,
         already_known=known,
+        skipped=len(report.skipped) if report is not None else len(skipped),
     )
-    return SearchRunResult(run=get_search_run(tx, review_id, run_id), report=report)
+    return SearchRunResult(
+        run=get_search_run(tx, review_id, run_id), report=report, skipped=skipped
+    )
 
 
 # The whole of a run, for the command line and the web ---------------------------------------
