@@ -578,11 +578,12 @@ def _studies_part(tx: Tx, review_id: int) -> Section:
         )
     co_production.append(table4)
     links: list[Block] = []
-    for table, (name, svg) in zip((by_model, by_scale), sorted(plots.items()), strict=True):
+    for table in (by_model, by_scale):
         links.append(table)
+        svg = plots[f"{table.key}.svg"]  # the plot of a link-analysis table is named as it is
         links.append(
             Figure(
-                key=name.removesuffix(".svg"),
+                key=table.key,
                 caption=f"{table.title.removeprefix('Link analysis: ').capitalize()}: "
                 "each dot a study, the line the mean",
                 alt=_description(svg),
