@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 import respx
@@ -10,6 +12,7 @@ from cosynth.domain.prisma import IdentificationMethod
 from cosynth.domain.search_runs import RunPurpose, SearchApi
 from cosynth.errors import InputError, PermissionDeniedError
 from cosynth.services.citation_chasing import Direction, chase_citations
+from cosynth.services.imports import import_file
 from cosynth.services.prisma import prisma_flow
 from cosynth.services.records import list_records, list_sources
 from cosynth.services.search_runs import run_search
@@ -174,3 +177,37 @@ def test_pat_may_not_chase_citations(workspace: Workspace, team: Team, fake_time
             Direction.FORWARD,
             connector=connector("openalex", fake_time),
         )
+
+
+@respx.mock
+def test_a_study_without_a_doi_is_found_by_its_pubmed_id(
+    workspace: Workspace, team: Team, fake_time: FakeTime
+) -> None:
+    study = (
+        "PMID- 39000002\nTI  - Peer support workers as co-deliverers of integrated mental "
+        "health services.\nFAU - Mensah, Abena\nDP  - 2023 Nov\n"
+    )
+    with workspace.transaction("alice") as tx:
+        import_file(tx, team.review_id, "one.nbib", study.encode(), database="MEDLINE")
+        (record,) = list_records(tx, team.review_id)
+    include_at_full_text(workspace, team, [record.id])
+    answer = json.loads(api_file("openalex/studies.json"))
+    answer["results"] = [work for work in answer["results"] if work["ids"]["pmid"].endswith("2")]
+    answer["meta"]["count"] = 1
+    by_pmid = respx.get(OPENALEX, params={"filter": "pmid:39000002"}).mock(
+        return_value=httpx.Response(200, json=answer)
+    )
+    citing = json.loads(api_file("openalex/citing.json"))
+    citing["results"] = citing["results"][1:]
+    respx.get(OPENALEX, params={"filter": "cites:W4390000002"}).mock(
+        return_value=httpx.Response(200, json=citing)
+    )
+    result = chase_citations(
+        workspace,
+        "alice",
+        team.review_id,
+        Direction.FORWARD,
+        connector=connector("openalex", fake_time),
+    )
+    assert by_pmid.call_count == 1
+    assert result.imported == 1

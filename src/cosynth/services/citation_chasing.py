@@ -19,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from cosynth.connectors.openalex import OpenAlexConnector, or_filters
+from cosynth.domain.identifiers import doi, pmid
 from cosynth.domain.roles import Permission
 from cosynth.domain.search_runs import (
     RunPurpose,
@@ -67,14 +68,26 @@ def chase_citations(
     client = connector_for(SearchApi.OPENALEX, connector)
     if not isinstance(client, OpenAlexConnector):
         raise InputError("Citation chasing goes through OpenAlex.")
-    dois = sorted({study.citation.doi.lower() for study in studies if study.citation.doi})
+    dois = sorted({found for study in studies if (found := doi(study.citation.doi))})
     ids = {found for study in studies if (found := openalex_id(study.citation))}
-    if not dois and not ids:
+    # A study with neither is looked up by its PubMed id.
+    pmids = sorted(
+        {
+            found
+            for study in studies
+            if not doi(study.citation.doi)
+            and not openalex_id(study.citation)
+            and (found := pmid(study.citation.pmid))
+        }
+    )
+    if not dois and not ids and not pmids:
         raise InputError(
-            "None of the included studies has a DOI or an OpenAlex id, so OpenAlex cannot "
-            "find them: add their DOIs to the records first."
+            "None of the included studies has a DOI, a PubMed id or an OpenAlex id, so "
+            "OpenAlex cannot find them: add their DOIs to the records first."
         )
     works = client.works_where("doi", dois) if dois else []
+    if pmids:
+        works += client.works_where("pmid", pmids)
     known_ids = {openalex_work_id(str(work.get("id", ""))) for work in works}
     missing = sorted(ids - known_ids)
     if missing:
@@ -85,7 +98,7 @@ def chase_citations(
     if not study_ids:
         raise InputError(
             f"OpenAlex does not know any of the {len(studies)} included studies by their "
-            "DOIs: nothing to chase."
+            "identifiers: nothing to chase."
         )
     if direction is Direction.BACKWARD:
         cited = sorted(_references(works) - set(study_ids))
