@@ -87,6 +87,7 @@ from cosynth.services.workspace import Tx
 
 REPORT_FORMATS = ("html", "md", "docx")
 NONE_YET = "none recorded yet"
+FLOW_FIGURE = "figure-1-prisma-flow"
 # How a finding resonated, said of the group rather than in an adviser's first person.
 RESONANCE_WORDS = {
     Resonance.AGREE: "matches their experience",
@@ -147,7 +148,7 @@ def report_files(
         found[figure_file(figure)] = figure.svg
         if figure.png is not None:
             found[f"{FIGURES}/{figure.key}.png"] = figure.png
-    found.update(_prisma_files(tx, review_id, report.title))
+    found.update(_prisma_files(tx, review_id, report))
     return found
 
 
@@ -473,7 +474,7 @@ def _flow_rows(flow: Flow) -> list[tuple[str, str]]:
 def _flow_figure(flow: Flow) -> Figure:
     svg = prisma_render.flow_svg(flow)
     return Figure(
-        key="figure-1-prisma-flow",
+        key=FLOW_FIGURE,
         caption="Figure 1. PRISMA 2020 flow diagram",
         alt=prisma_render.describe_flow(flow),
         svg=svg,
@@ -481,15 +482,16 @@ def _flow_figure(flow: Flow) -> Figure:
     )
 
 
-def _prisma_files(tx: Tx, review_id: int, title: str) -> dict[str, bytes]:
-    """The flow on its own: SVG and PNG for a manuscript, the interactive HTML (each box
-    opens the records behind it), and the numbers in the PRISMA2020 R package's CSV."""
+def _prisma_files(tx: Tx, review_id: int, report: Report) -> dict[str, bytes]:
+    """The flow on its own: SVG and PNG for a manuscript (the report's Figure 1), the
+    interactive HTML (each box opens the records behind it), and the numbers in the
+    PRISMA2020 R package's CSV."""
     flow, listed = prisma.prisma_flow_with_records(tx, review_id)
-    svg = prisma_render.flow_svg(flow)
+    (drawn,) = [figure for figure in report.figures() if figure.key == FLOW_FIGURE]
     return {
-        "prisma/prisma-flow.svg": svg,
-        "prisma/prisma-flow.png": prisma_render.flow_png(svg),
-        "prisma/prisma-flow.html": prisma_render.flow_html(flow, listed, title=title),
+        "prisma/prisma-flow.svg": drawn.svg,
+        "prisma/prisma-flow.png": drawn.png or prisma_render.flow_png(drawn.svg),
+        "prisma/prisma-flow.html": prisma_render.flow_html(flow, listed, title=report.title),
         "prisma/prisma-flow.csv": write_flow_csv(flow, link="prisma-flow.html#").encode("utf-8"),
     }
 
