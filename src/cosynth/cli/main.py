@@ -12,6 +12,7 @@ from cosynth import __version__
 from cosynth.cli import (
     accounts,
     appraise,
+    backup,
     checklist,
     dedup,
     demo,
@@ -126,6 +127,8 @@ cli.add_command(records.records)
 cli.add_command(records.export)
 records.export.add_command(export.export_set)
 cli.add_command(export.archive)
+cli.add_command(backup.backup)
+cli.add_command(backup.restore)
 cli.add_command(dedup.dedup)
 cli.add_command(screen.screen)
 cli.add_command(appraise.appraise)
