@@ -445,6 +445,12 @@ def check_term(
                 f"The heading {text!r} is searched as it stands: a heading has no truncation "
                 "or proximity."
             )
+        if "/" in text:
+            # Ovid ends a heading with "/" and reads one after it as a subheading.
+            raise InputError(
+                f"The heading {text!r} has a slash in it: type the heading as the thesaurus "
+                "spells it, without a subheading."
+            )
         return text
     if vocabulary is not None:
         raise InputError(f"Only a heading has a thesaurus; {text!r} is a {kind.value}.")

@@ -20,6 +20,7 @@ from cosynth.domain.search_syntax.common import (
     begin,
     combine,
     empty_block,
+    near_words,
     or_block,
     quoted,
     wrong_vocabulary,
@@ -63,10 +64,7 @@ def _heading(term: Term, notes: Notes) -> str | None:
 
 def _word(term: Term, notes: Notes) -> str | None:
     if term.proximity is not None:
-        words = term.text.split()
-        if term.truncated:
-            words[-1] += "*"
-        return "(" + f" N{term.proximity} ".join(words) + ")"
+        return near_words(term, f"N{term.proximity}")
     return quoted(term)
 
 

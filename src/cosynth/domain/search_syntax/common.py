@@ -27,6 +27,10 @@ from cosynth.domain.search import (
 # A word is letters and digits; anything else (a hyphen, an apostrophe, a slash)
 # makes most search engines read the text as a phrase, so it is quoted.
 _PLAIN_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Words every database here reads as operators: a term that is one is quoted.
+_OPERATOR_WORDS = frozenset({"and", "or", "not", "near", "same", "with", "to"})
+# ... and words shaped like some database's proximity operator (adj3, N3, W3).
+_OPERATOR_SHAPED = re.compile(r"adj\d*|[nw]\d+", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +126,27 @@ def _these(headings: list[str]) -> str:
 
 
 def is_plain(text: str) -> bool:
-    return all(_PLAIN_WORD.fullmatch(word) for word in text.split())
+    """True for words a database reads as they stand: letters and digits, no operator."""
+    return all(
+        _PLAIN_WORD.fullmatch(word)
+        and word.lower() not in _OPERATOR_WORDS
+        and not _OPERATOR_SHAPED.fullmatch(word)
+        for word in text.split()
+    )
 
 
 def truncated(term: Term) -> str:
     """The term's text with the truncation mark `*` after its last word, where asked."""
     return term.text + "*" if term.truncated else term.text
+
+
+def near_words(term: Term, operator: str) -> str:
+    """The words of a proximity search joined by `operator` ("N3", "W/3"), bracketed; a
+    word that is not plain (an operator word, a hyphenated one) is quoted on its own."""
+    words = [w if is_plain(w) else f'"{w}"' for w in term.words]
+    if term.truncated:
+        words[-1] = words[-1][:-1] + '*"' if words[-1].endswith('"') else words[-1] + "*"
+    return "(" + f" {operator} ".join(words) + ")"
 
 
 def quoted(term: Term, *, mark: str = "*") -> str:

@@ -22,6 +22,7 @@ from cosynth.domain.search_syntax.common import (
     Rules,
     begin,
     empty_block,
+    near_words,
     whole_years,
     wrong_vocabulary,
 )
@@ -29,6 +30,7 @@ from cosynth.domain.search_syntax.common import (
 DATABASE = Database.OVID_MEDLINE
 MAX_ADJ = 99
 _OPERATOR_WORDS = re.compile(r"^(and|or|not|adj\d*|near|with|same|freq)$", re.IGNORECASE)
+_SAFE_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _FIELDS = ((Field.TITLE, "ti"), (Field.ABSTRACT, "ab"), (Field.KEYWORDS, "kf"))
 
 RULES = Rules(
@@ -57,7 +59,12 @@ def _suffix(fields: frozenset[Field]) -> str:
 
 
 def _words(text: str) -> str:
-    if any(_OPERATOR_WORDS.match(w) or w.isdigit() for w in text.split()):
+    """The words as Ovid reads them: quoted when one is an operator, a number (a line
+    number to Ovid) or holds punctuation other than a hyphen or an apostrophe."""
+    if any(
+        _OPERATOR_WORDS.match(w) or w.isdigit() or not _SAFE_WORD.fullmatch(w)
+        for w in text.split()
+    ):
         return f'"{text}"'
     return text
 
@@ -75,11 +82,7 @@ def _term(term: Term, notes: Notes) -> str | None:
                 f'"{term.text}" asks for {term.proximity}.'
             )
             return None
-        words = term.text.split()
-        if term.truncated:
-            words[-1] += "*"
-        joined = f" adj{term.proximity + 1} ".join(words)
-        return f"({joined}){_suffix(term.fields)}"
+        return near_words(term, f"adj{term.proximity + 1}") + _suffix(term.fields)
     text = _words(term.text)
     if term.truncated:
         text = text[:-1] + '*"' if text.endswith('"') else text + "*"

@@ -21,6 +21,7 @@ from cosynth.domain.search_syntax.common import (
     begin,
     combine,
     empty_block,
+    near_words,
     no_headings,
     or_block,
     quoted,
@@ -79,10 +80,7 @@ def _word(term: Term, notes: Notes) -> str | None:
                 f"{term.proximity}."
             )
             return None
-        words = term.text.split()
-        if term.truncated:
-            words[-1] += "*"
-        return "(" + f" W/{term.proximity} ".join(words) + ")"
+        return near_words(term, f"W/{term.proximity}")
     return quoted(term)
 
 

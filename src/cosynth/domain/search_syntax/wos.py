@@ -21,6 +21,7 @@ from cosynth.domain.search_syntax.common import (
     begin,
     combine,
     empty_block,
+    near_words,
     no_headings,
     or_block,
     quoted,
@@ -81,10 +82,7 @@ def _word(term: Term, notes: Notes) -> str | None:
             "keywords: Keywords Plus are words taken from the titles of cited references."
         )
     if term.proximity is not None:
-        words = term.text.split()
-        if term.truncated:
-            words[-1] += "*"
-        return "(" + f" NEAR/{term.proximity} ".join(words) + ")"
+        return near_words(term, f"NEAR/{term.proximity}")
     return quoted(term)
 
 
