@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from xml.etree.ElementTree import Element
 
 import pytest
@@ -166,6 +167,14 @@ def test_it_writes_a_word_document_with_headings_tables_and_described_pictures(
     assert lang is not None and lang.get(qn("w:val")) == "en-GB"
     # Each part starts a page of its own: a section per part after the title page.
     assert len(document.sections) == 1 + len(report.parts)
+
+
+def test_it_writes_the_same_word_bytes_for_the_same_report(
+    report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = report_docx(report)
+    monkeypatch.setattr(time, "time", lambda: 2_000_000_000.0)  # written years later
+    assert report_docx(report) == first
 
 
 def test_it_gives_a_wide_table_a_landscape_page() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import struct
+import zipfile
 
 import cairosvg
 from docx import Document
@@ -69,6 +70,21 @@ def report_docx(report: Report) -> bytes:
         _section(document, part, 1, width)
     out = io.BytesIO()
     document.save(out)
+    return _stable(out.getvalue())
+
+
+def _stable(docx: bytes) -> bytes:
+    """The same bytes for the same report: python-docx dates each ZIP member with the time
+    it was written; here every member gets ZIP's earliest date, in the order it was written."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(docx)) as written,
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as stable,
+    ):
+        for member in written.infolist():
+            fixed = zipfile.ZipInfo(member.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            stable.writestr(fixed, written.read(member))
     return out.getvalue()
 
 

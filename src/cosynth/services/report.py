@@ -19,7 +19,9 @@ people).
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -88,6 +90,7 @@ from cosynth.services.workspace import Tx
 REPORT_FORMATS = ("html", "md", "docx")
 NONE_YET = "none recorded yet"
 FLOW_FIGURE = "figure-1-prisma-flow"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # ZIP's earliest date: a file's bytes do not depend on when
 # How a finding resonated, said of the group rather than in an adviser's first person.
 RESONANCE_WORDS = {
     Resonance.AGREE: "matches their experience",
@@ -150,6 +153,35 @@ def report_files(
             found[f"{FIGURES}/{figure.key}.png"] = figure.png
     found.update(_prisma_files(tx, review_id, report))
     return found
+
+
+def report_document(tx: Tx, review_id: int, format_name: str) -> bytes:
+    """The report in one format alone: the HTML page (its figures inside it), the Word
+    document, or the Markdown (whose figures come in `report_zip`)."""
+    if format_name not in REPORT_FORMATS:
+        raise InputError(
+            f"Unknown report format {format_name}; formats: {', '.join(REPORT_FORMATS)}."
+        )
+    report = build_report(tx, review_id)
+    if format_name == "html":
+        return report_html(report)
+    if format_name == "md":
+        return report_markdown(report)
+    return report_docx(report)
+
+
+def report_zip(tx: Tx, review_id: int) -> bytes:
+    """Every file of `report_files` in one ZIP, under a folder named for the review, the
+    same bytes each time for the same data (members in name order, a fixed date)."""
+    written = report_files(tx, review_id)
+    folder = f"review-{review_id}-report"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(written):
+            member = zipfile.ZipInfo(f"{folder}/{name}", date_time=ZIP_DATE)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(member, written[name])
+    return out.getvalue()
 
 
 def _with_rasters(report: Report) -> Report:
