@@ -11,7 +11,11 @@ declared sizes are the ones that count.
 from __future__ import annotations
 
 import io
+import lzma
+import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import PurePosixPath
@@ -24,13 +28,28 @@ MAX_TOTAL_BYTES = 2 << 30
 MAX_RATIO = 200
 _RATIO_FLOOR = 16 << 20  # small members (empty SQLite pages) may compress far better
 
+# Everything `zipfile` raises on a damaged or unusual archive (found by fuzzing, issue 10):
+# a corrupt deflate stream (zlib.error), an unknown or unsupported compression method
+# (NotImplementedError), an encrypted member (RuntimeError), a torn header (struct.error).
+ZIP_ERRORS: tuple[type[Exception], ...] = (
+    zipfile.BadZipFile,
+    OSError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    zlib.error,
+    lzma.LZMAError,
+    struct.error,
+)
+
 
 @contextmanager
 def open_zip(data: bytes, filename: str) -> Iterator[zipfile.ZipFile]:
     """The archive in `data`, after checking its members' sizes; an `ImportFileError` if unsafe."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         raise ImportFileError(filename, "the ZIP archive is damaged or incomplete") from None
     with archive:
         _check_sizes(archive, filename)
@@ -74,5 +93,44 @@ def read_member(archive: zipfile.ZipFile, name: str, filename: str) -> bytes:
             return handle.read(MAX_MEMBER_BYTES + 1)
     except KeyError:
         raise ImportFileError(filename, f"the archive has no member {name!r}") from None
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except NotImplementedError:  # a RuntimeError too, so caught first
+        raise ImportFileError(
+            filename,
+            f"the archive member {name!r} is compressed in a way cosynth cannot unpack; "
+            "make the ZIP again with ordinary (deflate) compression",
+        ) from None
+    except RuntimeError:
+        raise ImportFileError(
+            filename, f"the archive member {name!r} is encrypted; export it without a password"
+        ) from None
+    except ZIP_ERRORS as exc:
         raise ImportFileError(filename, f"the archive member {name!r} is damaged ({exc})") from None
+
+
+# A document type declaration or an entity declaration, in UTF-8 or UTF-16 (a NUL between
+# letters). Office Open XML parts never carry one (ECMA-376 part 2 forbids DTDs in a package);
+# one in an upload is a "billion laughs" or an external entity reading local files.
+_DTD = re.compile(
+    rb"<\x00?!\x00?(?:D\x00?O\x00?C\x00?T\x00?Y\x00?P\x00?E|E\x00?N\x00?T\x00?I\x00?T\x00?Y)",
+    re.IGNORECASE,
+)
+
+
+def refuse_xml_declarations(archive: zipfile.ZipFile, filename: str, what: str) -> None:
+    """Raise `ImportFileError` if any XML part of an Office package declares a DTD or entities.
+
+    Checked before the package reaches openpyxl or python-docx, so that whatever
+    their XML parsers would do with entities (expand, resolve, or fail with an
+    unhelpful message), an upload that declares them is refused in plain words.
+    """
+    for info in archive.infolist():
+        if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        if _DTD.search(read_member(archive, info.filename, filename)):
+            raise ImportFileError(
+                filename,
+                f"the part {info.filename!r} of this {what} declares XML entities or a "
+                "document type, which Office never writes; cosynth refuses such files "
+                "because they can expand without end or read other files. Save the file "
+                "again from the program that made it",
+            )

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cosynth.errors import ImportFileError
-from cosynth.formats.archive import open_zip, read_member, safe_member_name
+from cosynth.formats.archive import ZIP_ERRORS, open_zip, read_member, safe_member_name
 from cosynth.formats.base import Document, Entry, Reader
 from cosynth.formats.columns import normalise
 from cosynth.formats.registry import detect_reader
@@ -59,7 +59,7 @@ class AsreviewProjectReader:
         try:
             with zipfile.ZipFile(io.BytesIO(doc.data)) as archive:
                 root = _project_root(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except ZIP_ERRORS:
             return 0
         if root is None:
             return 0
@@ -211,6 +211,9 @@ def _label(value: Any) -> bool | None:
 
 def _query(data: bytes, sql: str, filename: str, member: str) -> list[tuple[Any, ...]]:
     """Run one SELECT on an SQLite database held in memory (never written to disk)."""
+    if not data:
+        # sqlite3 cannot deserialize nothing: it reports MemoryError (found by fuzzing).
+        raise ImportFileError(filename, f"the project's database {member!r} is empty")
     connection = sqlite3.connect(":memory:")
     try:
         connection.deserialize(data)

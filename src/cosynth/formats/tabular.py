@@ -19,7 +19,7 @@ from typing import Literal, TextIO
 
 from cosynth.domain.citation import CITATION_FIELDS, Citation
 from cosynth.errors import ImportFileError
-from cosynth.formats.archive import open_zip
+from cosynth.formats.archive import ZIP_ERRORS, open_zip, refuse_xml_declarations
 from cosynth.formats.base import Document, Entry
 from cosynth.formats.cells import Cell
 from cosynth.formats.columns import ColumnMap
@@ -227,7 +227,7 @@ class ExcelReader:
         try:
             with zipfile.ZipFile(io.BytesIO(doc.data)) as archive:
                 names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except ZIP_ERRORS:
             return 0
         # Every ZIP starts with "PK"; a workbook has the OOXML content types
         # and its parts under xl/ (ECMA-376 part 2, Open Packaging Conventions).
@@ -260,8 +260,8 @@ def _sheet_rows(doc: Document) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
     # Sizes and compression ratios are checked before openpyxl inflates anything.
-    with open_zip(doc.data, doc.filename):
-        pass
+    with open_zip(doc.data, doc.filename) as archive:
+        refuse_xml_declarations(archive, doc.filename, "workbook")
     try:
         workbook = load_workbook(io.BytesIO(doc.data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many exception types on a damaged file

@@ -42,6 +42,7 @@ from typing import Any
 
 from cosynth.domain.advisory import TranscriptSegment
 from cosynth.errors import ImportFileError
+from cosynth.formats.archive import ZIP_ERRORS, open_zip, refuse_xml_declarations
 from cosynth.formats.text import binary_kind
 
 __all__ = ["FORMATS", "MAX_BYTES", "read_transcript"]
@@ -375,7 +376,7 @@ def _read_docx(filename: str, data: bytes) -> tuple[TranscriptSegment, ...]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         raise ImportFileError(
             filename,
             "this ZIP package is damaged and does not open as a Word document. "
@@ -392,6 +393,10 @@ def _read_docx(filename: str, data: bytes) -> tuple[TranscriptSegment, ...]:
             else "a ZIP archive"
         )
         raise ImportFileError(filename, f"this is {kind}, not a transcript. {_HOW_TO_SAVE}")
+    # Sizes, compression ratios and entity declarations are checked before python-docx
+    # inflates or parses anything (issue 10: zip bombs, billion laughs, external entities).
+    with open_zip(data, filename) as archive:
+        refuse_xml_declarations(archive, filename, "Word document")
     try:
         document = Document(io.BytesIO(data))
         lines = list(_docx_lines(document))

@@ -1,0 +1,160 @@
+"""Run the coverage-guided fuzzers (atheris), each for a number of seconds, and write the figures.
+
+    python fuzz/run.py                       # every target, 600 s each (issue 10)
+    python fuzz/run.py --seconds 180 ris csv # some targets, 3 minutes each
+
+Each target's corpus (its seeds and every input that reached new code) is kept
+in fuzz/corpus/<target>/, so a later run goes on from there; what crashed or
+hung is in fuzz/findings/<target>/ (an input and, for an exception, its
+traceback). A finding, once fixed in the reader, is copied to
+fuzz/regressions/<target>/ where tests/fuzz/test_regressions.py replays it in
+the suite. The figures (target, seconds, executions, findings, fixed) go to
+fuzz/results/summary.json, merged with earlier runs of other targets.
+
+A run is niced, single-process, and stops a target at its time even when it
+hangs; libFuzzer's own limits catch a slow input (-timeout) and a runaway
+allocation (-rss_limit_mb).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+FUZZ = Path(__file__).resolve().parent
+REPO = FUZZ.parent
+sys.path.insert(0, str(REPO))
+
+from fuzz.targets import seeds_of, targets  # noqa: E402
+
+SUMMARY = FUZZ / "results" / "summary.json"
+# libFuzzer's limits for one input: seconds (a hang) and resident memory.
+INPUT_TIMEOUT_S = 10
+RSS_LIMIT_MB = 2048
+# The longest input libFuzzer makes; real exports are larger, but bugs show on small ones.
+MAX_LEN = 16_384
+_STAT = re.compile(r"stat::number_of_executed_units:\s*(\d+)")
+_PROGRESS = re.compile(r"^#(\d+)\s", re.MULTILINE)
+
+
+def _executions(output: str) -> int:
+    """Inputs run, from libFuzzer's final statistics, or its last progress line without them.
+
+    (A run stopped by a hang or by the memory limit prints no final statistics.)
+    """
+    final = _STAT.findall(output)
+    if final:
+        return sum(int(found) for found in final)
+    progress = _PROGRESS.findall(output)
+    return int(progress[-1]) if progress else 0
+
+
+def seed_corpus(name: str) -> Path:
+    corpus = FUZZ / "corpus" / name
+    corpus.mkdir(parents=True, exist_ok=True)
+    for seed in seeds_of(name):
+        (corpus / f"seed-{hashlib.sha1(seed).hexdigest()[:16]}").write_bytes(seed)
+    return corpus
+
+
+def findings_of(name: str) -> list[Path]:
+    folder = FUZZ / "findings" / name
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.iterdir() if path.suffix != ".txt")
+
+
+def regressions_of(name: str) -> list[Path]:
+    folder = FUZZ / "regressions" / name
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def fuzz(name: str, seconds: int) -> dict[str, object]:
+    """Run one target for `seconds` (restarting it after a hang or crash); its figures."""
+    corpus = seed_corpus(name)
+    findings = FUZZ / "findings" / name
+    findings.mkdir(parents=True, exist_ok=True)
+    harness = FUZZ / f"fuzz_{name}.py"
+    executions = 0
+    started = time.monotonic()
+    restarts = 0
+    while (left := seconds - (time.monotonic() - started)) > 5 and restarts < 20:
+        command = [
+            sys.executable,
+            str(harness),
+            str(corpus),
+            f"-max_total_time={int(left)}",
+            f"-timeout={INPUT_TIMEOUT_S}",
+            f"-rss_limit_mb={RSS_LIMIT_MB}",
+            f"-max_len={MAX_LEN}",
+            f"-artifact_prefix={findings}/",
+            "-print_final_stats=1",
+        ]
+        try:
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                timeout=left + 60,
+                preexec_fn=lambda: os.nice(10),
+                check=False,
+            )
+            output = done.stdout + done.stderr
+        except subprocess.TimeoutExpired as exc:
+            output = (exc.stdout or b"").decode() + (exc.stderr or b"").decode()
+        logs = FUZZ / "logs"
+        logs.mkdir(exist_ok=True)
+        (logs / f"{name}-{restarts}.log").write_text(output[-200_000:], encoding="utf-8")
+        executions += _executions(output)
+        for line in output.splitlines():
+            if line.startswith(("FINDING", "==")) or "ERROR: libFuzzer" in line:
+                print(f"  {line}", flush=True)
+        restarts += 1
+    return {
+        "target": name,
+        "seconds": round(time.monotonic() - started),
+        "executions": executions,
+        "corpus": sum(1 for _ in corpus.iterdir()),
+        "findings": [path.name for path in findings_of(name)],
+        "fixed": [path.name for path in regressions_of(name)],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("targets", nargs="*", help="targets to run (default: all)")
+    parser.add_argument("--seconds", type=int, default=600, help="seconds per target")
+    args = parser.parse_args()
+    names = args.targets or sorted(targets())
+    unknown = set(names) - set(targets())
+    if unknown:
+        parser.error(f"no such target: {', '.join(sorted(unknown))}")
+    for name in names:
+        print(f"{name}: {args.seconds} s", flush=True)
+        row = fuzz(name, args.seconds)
+        row["ran_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        print(f"  {row['executions']} executions, findings: {row['findings']}", flush=True)
+        record(row)
+
+
+def record(row: dict[str, object]) -> None:
+    """Put one target's figures into the summary, keeping the other targets' rows."""
+    results: dict[str, dict[str, object]] = {}
+    if SUMMARY.exists():
+        results = {entry["target"]: entry for entry in json.loads(SUMMARY.read_text())["targets"]}
+    results[str(row["target"])] = row
+    SUMMARY.parent.mkdir(parents=True, exist_ok=True)
+    rows = [results[key] for key in sorted(results)]
+    SUMMARY.write_text(json.dumps({"targets": rows}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
