@@ -119,3 +119,16 @@ def test_an_adviser_may_not_change_the_strategy(run: Run) -> None:
     result = run("search", "block", "add", "Setting", who="pat")
     assert result.exit_code == 1
     assert "may not edit protocol" in result.output
+
+
+def test_it_revises_a_block_and_exports_the_log(run: Run, tmp_path: Path) -> None:
+    _strategy(run)
+    assert (
+        "Block 3: Methods (excluded)."
+        in ok(run("search", "block", "revise", "3", "--label", "Methods", "--exclude")).output
+    )
+    assert "NOT Block 3: Methods" in ok(run("search", "show")).output
+    ok(run("search", "log", "add", "wos", "--run-on", "2022-03-31", "--string", "TS=(a)"))
+    target = tmp_path / "log.csv"
+    ok(run("search", "log", "export", "-o", str(target)))
+    assert "Web of Science,Web of Science,2022-03-31" in target.read_text(encoding="utf-8-sig")

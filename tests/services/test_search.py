@@ -303,3 +303,26 @@ def test_fields_round_trip_through_the_store(workspace: Workspace, team: Team) -
         )  # fmt: skip
     assert term.fields == {Field.TITLE, Field.KEYWORDS}
     assert term.suggested_by is not None and term.suggested_by.username == "pat"
+
+
+def test_it_writes_the_search_log_as_csv_for_the_appendix(workspace: Workspace, team: Team) -> None:
+    with workspace.transaction(team.reviewers[0]) as tx:
+        search_log.log_search(
+            tx, team.review_id, "Scopus", run_on=date(2022, 3, 31),
+            string='TITLE-ABS-KEY("co-production")', hits=87, limits="2012-2022",
+        )  # fmt: skip
+        search_log.log_search(
+            tx, team.review_id, "Social Care Online", run_on=date(2022, 3, 30),
+            string="=HYPERLINK(1)", note="a string that looks like a formula",
+        )  # fmt: skip
+        data = search_log.search_log_csv(tx, team.review_id)
+    text = data.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == (
+        "Database,Platform,Date searched,Limits,Search string,Records found,"
+        "Imported as source,Logged by,Note"
+    )
+    assert lines[1].startswith("Social Care Online,,2022-03-30,,'=HYPERLINK(1),,,bob,")
+    assert (
+        lines[2] == 'Scopus,Scopus,2022-03-31,2012-2022,"TITLE-ABS-KEY(""co-production"")",87,,bob,'
+    )

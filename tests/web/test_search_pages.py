@@ -176,6 +176,9 @@ def test_bob_logs_a_search_and_sees_the_counts(visit: Visit, team: Team) -> None
     shown = text_of(bob.get(page(team, "/log")))
     assert '<th scope="row">CINAHL</th><td>EBSCOhost</td><td>2022-03-31</td>' in shown
     assert "1,204" in shown
+    download = bob.get(page(team, "/log.csv"))
+    assert download.mimetype == "text/csv"
+    assert "CINAHL,EBSCOhost,2022-03-31" in download.get_data(as_text=True)
     refused = bob.post(page(team, "/log"), {"database": "CINAHL", "run_on": "31/03/2022"})
     assert refused.status_code == 422
     assert "is not a date like 2022-03-31" in text_of(refused)

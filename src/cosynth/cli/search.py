@@ -391,6 +391,44 @@ def link(ctx: click.Context, entry_id: int, source_id: int) -> None:
     out.print(f"Search {entry_id} linked to source {source_id}.")
 
 
+@log.command("export")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The CSV file to write.",
+)
+@click.pass_context
+def export_log(ctx: click.Context, output: Path) -> None:
+    """Write the search log as CSV (one row per search, PRISMA-S's columns)."""
+    with _context(ctx).review_tx() as (tx, review):
+        data = log_service.search_log_csv(tx, review.id)
+    output.write_bytes(data)
+    out.print(f"The search log is written to {escape(str(output))}.")
+
+
+@block.command("revise")
+@click.argument("block_id", type=int)
+@click.option("--label", default=None, help="A new name for the block.")
+@click.option("--exclude/--include", default=None, help="Make it an exclusion (NOT), or not.")
+@click.option("--position", type=int, default=None, help="Where it stands among the blocks.")
+@click.pass_context
+def revise_block(
+    ctx: click.Context,
+    block_id: int,
+    label: str | None,
+    exclude: bool | None,
+    position: int | None,
+) -> None:
+    """Rename, move or (un)exclude block BLOCK_ID (the old details are kept)."""
+    with _context(ctx).review_tx() as (tx, review):
+        found = strategy_service.revise_block(
+            tx, review.id, block_id, label=label, exclude=exclude, position=position
+        )
+    out.print(f"Block {found.id}: {escape(found.label)}{' (excluded)' if found.exclude else ''}.")
+
+
 @log.command("list")
 @click.option("--strings", is_flag=True, help="Show each exact string too.")
 @click.pass_context

@@ -20,6 +20,7 @@ from cosynth.domain import search_syntax
 from cosynth.domain.roles import Permission
 from cosynth.domain.search import Database, DatabaseCount, SearchLogEntry, database_named
 from cosynth.errors import InputError, NotFoundError
+from cosynth.formats.search_log import write_search_log_csv
 from cosynth.services.workspace import Tx
 from cosynth.store import search as search_store
 
@@ -85,6 +86,11 @@ def search_log(tx: Tx, review_id: int) -> list[SearchLogEntry]:
     """Every logged search, by date run, each with the validator's warnings."""
     tx.require(review_id, Permission.VIEW)
     return [_checked(e) for e in search_store.log_of(tx.session, review_id)]
+
+
+def search_log_csv(tx: Tx, review_id: int) -> bytes:
+    """The search log as CSV, for the review's appendix (PRISMA-S)."""
+    return write_search_log_csv(search_log(tx, review_id))
 
 
 def database_counts(tx: Tx, review_id: int) -> list[DatabaseCount]:

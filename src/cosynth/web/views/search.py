@@ -357,6 +357,18 @@ def _log_page(
     )
 
 
+@blueprint.route("/log.csv")
+@login_required
+def log_csv(review_id: int) -> Response:
+    with transaction() as tx:
+        data = log_service.search_log_csv(tx, review_id)
+    return Response(
+        data,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="search-log.csv"'},
+    )
+
+
 @blueprint.route("/log", methods=["POST"])
 @login_required
 @permission_first(Permission.IMPORT)
