@@ -65,11 +65,16 @@ def seed_corpus(name: str) -> Path:
     return corpus
 
 
-def findings_of(name: str) -> list[Path]:
+def findings_of(name: str, since: float = 0.0) -> list[Path]:
+    """The inputs the fuzzer wrote for `name` (crash, hang, out of memory) since a time."""
     folder = FUZZ / "findings" / name
     if not folder.is_dir():
         return []
-    return sorted(path for path in folder.iterdir() if path.suffix != ".txt")
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.is_file() and path.suffix != ".txt" and path.stat().st_mtime >= since
+    )
 
 
 def regressions_of(name: str) -> list[Path]:
@@ -85,6 +90,7 @@ def fuzz(name: str, seconds: int) -> dict[str, object]:
     harness = FUZZ / f"fuzz_{name}.py"
     executions = 0
     started = time.monotonic()
+    wall_start = time.time()
     restarts = 0
     while (left := seconds - (time.monotonic() - started)) > 5 and restarts < 20:
         command = [
@@ -123,7 +129,8 @@ def fuzz(name: str, seconds: int) -> dict[str, object]:
         "seconds": round(time.monotonic() - started),
         "executions": executions,
         "corpus": sum(1 for _ in corpus.iterdir()),
-        "findings": [path.name for path in findings_of(name)],
+        # What this run found (older findings stay in the folder until someone files them).
+        "findings": [path.name for path in findings_of(name, since=wall_start)],
         "fixed": [path.name for path in regressions_of(name)],
     }
 

@@ -148,7 +148,8 @@ def _csv(text: str, filename: str) -> AnswerSheet:
         cells = dict(zip(header, (cell.strip() for cell in row), strict=False))
         record: int | None = None
         if cells.get("record"):
-            if not cells["record"].isdigit():
+            # isdecimal, not isdigit: "²" is a digit int() cannot read (found by fuzzing).
+            if not cells["record"].isdecimal():
                 raise DataFileError(
                     filename, f'the record "{cells["record"]}" is not a record id', line=line
                 )

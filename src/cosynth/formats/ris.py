@@ -661,7 +661,7 @@ def _year(tags: dict[str, list[str]]) -> int | None:
     values = tags.get("PY")
     if values and len(values) == 1:  # the usual "2019"
         value = values[0].strip()
-        if len(value) == 4 and value.isdigit() and 1500 <= int(value) < 2200:
+        if len(value) == 4 and value.isdecimal() and 1500 <= int(value) < 2200:
             del tags["PY"]
             return int(value)
     for key in _YEAR_TAGS:
@@ -1074,7 +1074,7 @@ def _citation(
     values = get("PY")
     if values is not None and len(values) == 1:
         value = values[0].strip()
-        if len(value) == 4 and value.isdigit() and 1500 <= int(value) < 2200:
+        if len(value) == 4 and value.isdecimal() and 1500 <= int(value) < 2200:
             del tags["PY"]
             year = int(value)
     if year is None and ("PY" in tags or "Y1" in tags or "DA" in tags):

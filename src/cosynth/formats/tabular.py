@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
-from typing import Literal, TextIO
+from typing import Any, Literal, TextIO
 
 from cosynth.domain.citation import CITATION_FIELDS, Citation
 from cosynth.errors import ImportFileError
@@ -271,7 +271,7 @@ def _sheet_rows(doc: Document) -> Iterator[tuple[int, list[str]]]:
     try:
         sheet = workbook.worksheets[0]
         started = False
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, values in enumerate(_checked_rows(sheet, doc.filename), start=1):
             cells = [_excel_text(value) for value in values]
             if not started and not any(cells):
                 continue  # blank rows above the header
@@ -279,6 +279,27 @@ def _sheet_rows(doc: Document) -> Iterator[tuple[int, list[str]]]:
             yield number, cells
     finally:
         workbook.close()
+
+
+def _checked_rows(sheet: Any, filename: str) -> Iterator[tuple[object, ...]]:
+    """The sheet's rows; one that cannot be parsed is an `ImportFileError`.
+
+    In read-only mode openpyxl parses the sheet's XML as the rows are read, so a
+    damaged sheet fails here, after the workbook opened (found by fuzzing, issue 10).
+    """
+    rows = sheet.iter_rows(values_only=True)
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # openpyxl and its XML parser raise many kinds
+            raise ImportFileError(
+                filename,
+                f"the first sheet of the workbook is damaged ({type(exc).__name__}: {exc}); "
+                "open it in Excel and save it again",
+            ) from None
+        yield values
 
 
 def _excel_text(value: object) -> str:
