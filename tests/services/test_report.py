@@ -293,6 +293,9 @@ def test_it_reports_eleven_appraised_studies_and_the_one_left_out(
     assert len(results.rows) == 11
     left_out = [row for row in results.rows if row[3] == "no"]
     assert [(row[0], row[2]) for row in left_out] == [("Hughes 2018", "6 of 7")]
+    (protocol,) = _section(report, "appraisal-protocol").blocks
+    assert isinstance(protocol, Paragraph)
+    assert "Rule: a study stays in the review when its score is at least 7." in protocol.text
     part = _section(report, "appraisal")
     assert part.blocks[0] == Paragraph(
         "11 studies appraised with TAPUPAS: 10 met the bar, 1 excluded, 0 not yet settled."

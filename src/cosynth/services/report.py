@@ -29,6 +29,8 @@ from html import unescape
 
 from cosynth import __version__
 from cosynth.domain.advisory import REVIEW_TEAM, MemberKind, format_hours
+from cosynth.domain.appraisal.instruments import Rule
+from cosynth.domain.appraisal.scoring import ScoringRule
 from cosynth.domain.checklists import EvidenceKind, ItemStatus
 from cosynth.domain.prisma import BOX_NAMES, Count, Flow, check_flow
 from cosynth.domain.report import (
@@ -296,7 +298,7 @@ def _appraisal_protocol(tx: Tx, review_id: int) -> tuple[Block, ...]:
     blind = "blinded to each other" if protocol.blinded else "not blinded"
     words = [
         f"Instrument: {instrument.name} ({instrument.title}, version {instrument.version}).",
-        f"Rule: a study stays in the review when its {protocol.scoring.words}.",
+        f"Rule: a study stays in the review when {_rule(protocol.scoring)}.",
         f"Appraisers per study: {protocol.appraisers_required}, {blind} until all have finished.",
     ]
     if instrument.citation:
@@ -306,16 +308,21 @@ def _appraisal_protocol(tx: Tx, review_id: int) -> tuple[Block, ...]:
     return (Paragraph("\n".join(words)),)
 
 
+def _rule(scoring: ScoringRule) -> str:
+    if scoring.rule is Rule.SUM and scoring.threshold is not None:
+        return f"its score is at least {scoring.threshold}"
+    if scoring.rule is Rule.SUM:
+        return "its score reaches the threshold (none is set yet)"
+    return "all its critical items are met"
+
+
 def _extraction_form(tx: Tx, review_id: int) -> tuple[Block, ...]:
     try:
         form = extraction.current_form(tx, review_id)
     except InputError:
         return (Paragraph("No extraction form has been saved yet.", note=True),)
     return (
-        Paragraph(
-            f"{form.title} (version {form.version}), {len(form.fields)} fields, each "
-            "extracted by two people and agreed:"
-        ),
+        Paragraph(f"{form.title} (version {form.version}), {len(form.fields)} fields:"),
         ItemList(tuple(field.label for field in form.fields)),
     )
 
