@@ -32,6 +32,7 @@ from cosynth.store import backup as backup_store
 from tests.conftest import Team
 from tests.services.archive_helpers import build_rich_review
 from tests.services.screening_helpers import import_search
+from tests.services.test_archive import columns_at, rewritten
 
 PASSWORD = "a long and memorable passphrase"
 
@@ -263,6 +264,35 @@ def test_it_refuses_a_backup_whose_checksums_were_rewritten_to_match_a_missing_r
         restore(fresh, forged)
     with fresh.transaction("alice") as tx:
         assert backup_store.tables_holding_rows(tx.session) == []
+
+
+def test_it_upgrades_a_backup_from_an_older_schema_and_refuses_one_from_a_newer(
+    voted: bytes, workspace: Workspace, fresh: Workspace, tmp_path: Path
+) -> None:
+    """A backup taken before the advisory group and the synthesis had tables (0008)."""
+    old = columns_at("0008", tmp_path)
+
+    def as_0008(members: dict[str, bytes], manifest: dict[str, Any]) -> None:
+        manifest["schema_revision"] = "0008"
+        for name in list(manifest["tables"]):
+            if name not in old:
+                del members[f"tables/{name}.json"]
+                assert manifest["tables"].pop(name) == 0, name
+                continue
+            table = json.loads(members[f"tables/{name}.json"])
+            keep = [i for i, column in enumerate(table["columns"]) if column in old[name]]
+            table["columns"] = [table["columns"][i] for i in keep]
+            table["rows"] = [[row[i] for i in keep] for row in table["rows"]]
+            members[f"tables/{name}.json"] = json.dumps(table).encode()
+
+    def as_newer(_members: dict[str, bytes], manifest: dict[str, Any]) -> None:
+        manifest["schema_revision"] = "9999"
+
+    with pytest.raises(InputError, match=r"made by a newer cosynth \(schema 9999\)"):
+        restore(fresh, rewritten(voted, as_newer))
+    restore(fresh, rewritten(voted, as_0008))
+    for table in ("reviews", "members", "records", "screening_votes"):
+        assert records_of(fresh, table) == records_of(workspace, table), table
 
 
 def test_it_tells_a_review_archive_from_a_backup(workspace: Workspace, team: Team) -> None:
