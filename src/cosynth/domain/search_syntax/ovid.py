@@ -62,8 +62,7 @@ def _words(text: str) -> str:
     """The words as Ovid reads them: quoted when one is an operator, a number (a line
     number to Ovid) or holds punctuation other than a hyphen or an apostrophe."""
     if any(
-        _OPERATOR_WORDS.match(w) or w.isdigit() or not _SAFE_WORD.fullmatch(w)
-        for w in text.split()
+        _OPERATOR_WORDS.match(w) or w.isdigit() or not _SAFE_WORD.fullmatch(w) for w in text.split()
     ):
         return f'"{text}"'
     return text
