@@ -332,7 +332,9 @@ def parse_scale(text: str, filename: str) -> Scale:
     """
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    # Also a number longer than int() reads (ValueError) and arrays or tables nested
+    # thousands deep (RecursionError): found by fuzzing, issue 10.
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
         found = re.search(r"at line (\d+)", str(exc))
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise DataFileError(

@@ -64,7 +64,9 @@ def read_answer_sheet(data: bytes, filename: str) -> AnswerSheet:
 def _toml(text: str, filename: str) -> AnswerSheet:
     try:
         table = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    # Also a number longer than int() reads (ValueError) and arrays or tables nested
+    # thousands deep (RecursionError): found by fuzzing, issue 10.
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
         found = _TOML_LINE.search(str(exc))
         raise DataFileError(
             filename,

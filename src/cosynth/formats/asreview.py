@@ -108,7 +108,8 @@ def _project_root(names: list[str]) -> str | None:
 def _config(data: bytes, filename: str) -> dict[str, Any]:
     try:
         config = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    # ValueError: a number too long for int(); RecursionError: nesting thousands deep.
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError, RecursionError) as exc:
         raise ImportFileError(
             filename, f"the project's project.json is not valid JSON ({exc})"
         ) from None

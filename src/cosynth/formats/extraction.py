@@ -167,7 +167,9 @@ def _string(text: str) -> str:
 def _toml(text: str, filename: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    # Also a number longer than int() reads (ValueError) and arrays or tables nested
+    # thousands deep (RecursionError): found by fuzzing, issue 10.
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
         found = _TOML_LINE.search(str(exc))
         raise DataFileError(
             filename,

@@ -49,7 +49,9 @@ def read_framework(data: bytes | str, filename: str) -> FrameworkFile:
         text = data
     try:
         table = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    # Also a number longer than int() reads (ValueError) and arrays or tables nested
+    # thousands deep (RecursionError): found by fuzzing, issue 10.
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
         found = _TOML_LINE.search(str(exc))
         problem = _TOML_LINE.sub("", str(exc)).strip(" .")
         raise DataFileError(

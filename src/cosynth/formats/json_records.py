@@ -117,6 +117,18 @@ class _Walker:
                 f"this is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
                 line=exc.lineno,
             ) from None
+        except RecursionError:  # found by fuzzing (issue 10)
+            raise ImportFileError(
+                self.filename,
+                "the JSON is nested thousands of levels deep, which no export is",
+                line=self._line_of(pos),
+            ) from None
+        except ValueError as exc:  # a number longer than int() reads (found by fuzzing)
+            raise ImportFileError(
+                self.filename,
+                f"this JSON holds a value cosynth cannot read ({exc})",
+                line=self._line_of(pos),
+            ) from None
 
     def _expect(self, pos: int, char: str) -> int:
         if self.text[pos : pos + 1] != char:

@@ -224,7 +224,8 @@ def _table(contents: Mapping[str, bytes], name: str, filename: str) -> TableDump
 def _load_json(data: bytes, member: str, filename: str) -> Any:
     try:
         return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    # ValueError: a number too long for int(); RecursionError: nesting thousands deep.
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError, RecursionError) as exc:
         raise ImportFileError(
             filename, f"the archive member {member!r} is not readable JSON ({exc})"
         ) from None
