@@ -20,6 +20,7 @@ from cosynth.errors import AlreadyImportedError, ImportFileError
 from cosynth.formats import Document, Entry, detect_reader, get_reader
 from cosynth.services.workspace import Tx
 from cosynth.store import records as record_store
+from cosynth.store.savepoints import one_at_a_time
 
 # Larger exports are refused before they are read: every database cosynth
 # knows exports in batches far below this (PubMed 10,000, Scopus 20,000,
@@ -68,6 +69,8 @@ def import_file(
     check_size(filename, len(data))
     sha256 = hashlib.sha256(data).hexdigest()
     if not again:
+        # The same file sent twice at once (two clicks, two people) lands once.
+        one_at_a_time(tx.session, "import", review_id, sha256)
         _refuse_repeat(tx, review_id, filename, sha256)
 
     doc = Document(filename, data, options)

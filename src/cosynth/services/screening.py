@@ -27,6 +27,7 @@ from cosynth.store import fulltext as fulltext_store
 from cosynth.store import records as record_store
 from cosynth.store import reviews as review_store
 from cosynth.store import screening as screening_store
+from cosynth.store.savepoints import one_at_a_time
 
 MAX_NOTE = 10_000
 MAX_TAGS = 20
@@ -102,6 +103,10 @@ def cast_vote(
     """
     role = tx.require(review_id, Permission.VIEW)
     advice = _votes_as_adviser(tx, review_id, role)
+    # A vote and a resolution of the same record at the same moment: one
+    # goes first and the other sees it (never a changed vote after the
+    # record was reconciled, nor a resolution of votes that since agreed).
+    one_at_a_time(tx.session, "screening", review_id, record_id, stage.value)
     state = load_stage(tx, review_id, stage)
     unit = _screenable_unit(tx, review_id, state, record_id)
     if calibration:
@@ -393,6 +398,7 @@ def resolve(
 ) -> Resolution:
     """Settle a conflict: the lead records the consensus, or a third reviewer decides."""
     role = tx.require(review_id, Permission.VIEW)
+    one_at_a_time(tx.session, "screening", review_id, record_id, stage.value)  # see cast_vote
     state = load_stage(tx, review_id, stage)
     unit = _screenable_unit(tx, review_id, state, record_id)
     outcome = state.outcomes[unit]

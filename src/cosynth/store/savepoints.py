@@ -8,7 +8,9 @@ takes.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, func, select
+import hashlib
+
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -34,3 +36,22 @@ def insert_or_concurrent(session: Session, row: object, message: str) -> None:
             session.flush()
     except IntegrityError as exc:
         raise ConcurrentChangeError(message) from exc
+
+
+def one_at_a_time(session: Session, *key: object) -> None:
+    """Wait until no other transaction holds `key`, then hold it until this one ends.
+
+    For a check and the write that depends on it (is this file imported yet?
+    is this record reconciled?) made by two people at the same moment: on
+    PostgreSQL, under READ COMMITTED, both would pass the check and both
+    write. A transaction-level advisory lock makes the second wait and then
+    see the first's commit. SQLite needs nothing: BEGIN IMMEDIATE already lets
+    one writer in at a time (cosynth.store.engine).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.blake2b(repr(key).encode(), digest_size=8).digest()
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:key)"),
+        {"key": int.from_bytes(digest, "big", signed=True)},
+    )
