@@ -185,6 +185,7 @@ def test_it_leaves_out_headings_a_database_does_not_index_with_and_names_them() 
 
 def test_it_warns_that_europe_pmc_does_not_explode_a_heading() -> None:
     warnings = translate(paper_strategy(), Database.EUROPE_PMC).warnings
+    assert any('"service improvement"' in w and "two words closer" in w for w in warnings)
     assert any('"Patient Participation"' in w and "narrower headings" in w for w in warnings)
     assert not any('"Qualitative Research" as given' in w for w in warnings)  # not exploded
 

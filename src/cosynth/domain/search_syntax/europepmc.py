@@ -3,10 +3,11 @@
 From Europe PMC's search syntax reference: FIELD:term with TITLE, ABSTRACT, KW
 (keywords) and MESH_HEADING, a term without a field searches everything;
 `*` truncates a single word only (a quoted phrase cannot be truncated);
-"word word"~n finds the words within n words of each other, without
-truncation; dates as FIRST_PDATE:[YYYY-MM-DD TO YYYY-MM-DD] (the first
-publication date, to the day); Boolean operators in capitals. A MeSH heading
-is searched as given: cosynth cannot ask Europe PMC to explode it.
+"word word"~n is Lucene's proximity (word moves, so words the other way round
+need two more; check), without truncation; dates as
+FIRST_PDATE:[YYYY-MM-DD TO YYYY-MM-DD] (the first publication date, to the day);
+Boolean operators in capitals. A MeSH heading is searched as given: cosynth
+cannot ask Europe PMC to explode it.
 """
 
 from __future__ import annotations
@@ -73,6 +74,13 @@ def _term(term: Term, notes: Notes) -> str | None:
         )
         return None
     if term.proximity is not None:
+        # Lucene's phrase slop (check against Europe PMC's help): it counts moves of
+        # words, so two words the other way round need two more than the words between.
+        notes.warn(
+            f'Europe PMC\'s "…"~{term.proximity} (for "{term.text}") counts how far words '
+            "move, so the words the other way round must sit two words closer. Check a "
+            "sample of what it finds."
+        )
         text = f'"{term.text}"~{term.proximity}'
     elif phrase:
         text = f'"{term.text}"'
