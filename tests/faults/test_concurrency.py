@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -94,8 +95,8 @@ def test_it_keeps_both_votes_when_two_reviewers_vote_on_a_record_at_once(
 ) -> None:
     for record_id in records(workspace, team, REPETITIONS):
         outcomes = at_once(
-            lambda r=record_id: vote(workspace, "bob", team, r, Decision.INCLUDE),
-            lambda r=record_id: vote(workspace, "carol", team, r, Decision.EXCLUDE),
+            partial(vote, workspace, "bob", team, record_id, Decision.INCLUDE),
+            partial(vote, workspace, "carol", team, record_id, Decision.EXCLUDE),
         )
         assert only_plain_refusals(outcomes) == []
         assert votes_on(workspace, record_id) == [("bob", "include", 1), ("carol", "exclude", 1)]
@@ -110,8 +111,8 @@ def test_it_keeps_one_vote_after_another_when_bob_votes_twice_at_once(
     # bob has the record open in two tabs and clicks in both.
     for record_id in records(workspace, team, REPETITIONS):
         outcomes = at_once(
-            lambda r=record_id: vote(workspace, "bob", team, r, Decision.INCLUDE),
-            lambda r=record_id: vote(workspace, "bob", team, r, Decision.EXCLUDE),
+            partial(vote, workspace, "bob", team, record_id, Decision.INCLUDE),
+            partial(vote, workspace, "bob", team, record_id, Decision.EXCLUDE),
         )
         refused = only_plain_refusals(outcomes)
         found = votes_on(workspace, record_id)
@@ -141,7 +142,7 @@ def test_it_settles_either_the_resolution_or_the_changed_vote_never_both(
                 )  # fmt: skip
 
         outcomes = at_once(
-            resolve, lambda r=record_id: vote(workspace, "carol", team, r, Decision.INCLUDE)
+            resolve, partial(vote, workspace, "carol", team, record_id, Decision.INCLUDE)
         )
         refused = only_plain_refusals(outcomes)
         assert len(refused) == 1, f"both were kept: {votes_on(workspace, record_id)}"
