@@ -1,7 +1,8 @@
 """CINAHL on EBSCOhost: field codes before a bracketed group, EBSCO's proximity.
 
 From EBSCO's CINAHL and EBSCOhost search help: TI title, AB abstract, KW
-author-supplied keywords, TX all text; `(MH "Heading+")` searches a CINAHL
+author-supplied keywords (check: some EBSCO databases name it differently), TX
+all text; `(MH "Heading+")` searches a CINAHL
 Subject Heading exploded, `(MH "Heading")` not; `*` truncates, also in a
 quoted phrase; "a Nn b" finds the words within n words in any order ("Wn" in
 the order typed). MeSH is not CINAHL's thesaurus: a MeSH heading is left out
