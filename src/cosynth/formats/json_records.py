@@ -172,6 +172,13 @@ class _Walker:
             key, pos = self._decode(pos)
             if not isinstance(key, str):
                 self._decode(start)  # words the error: an object key must be a string
+                # The decoder may read the object from its start without error when
+                # this scan began inside something else (found by fuzzing, issue 10).
+                raise ImportFileError(
+                    self.filename,
+                    "this is not valid JSON: an object's keys must be text in double quotes",
+                    line=self._line_of(pos),
+                )
             pos = self._skip(self._expect(self._skip(pos), ":"))
             nxt = text[pos : pos + 1]
             if key.lower() in _WRAPPERS and nxt == "[" and not found:
