@@ -102,6 +102,7 @@ def test_it_keeps_both_votes_when_two_reviewers_vote_on_a_record_at_once(
         assert votes_on(workspace, record_id) == [("bob", "include", 1), ("carol", "exclude", 1)]
         with workspace.transaction(team.lead) as tx:
             seen = screening.record_screening(tx, team.review_id, record_id, stage=STAGE)
+        assert seen.outcome is not None
         assert seen.outcome.status.value == "conflict"
 
 
