@@ -40,7 +40,12 @@ def main(name: str) -> None:
     import atheris  # type: ignore[import-untyped]  # it ships no types
 
     with atheris.instrument_imports(include=INSTRUMENTED):
+        from cosynth.formats.registry import readers
         from fuzz.targets import ALLOWED, targets
+
+        # The bibliographic readers are plugins loaded on first use: load them here,
+        # inside the block, or their code is not instrumented and guides nothing.
+        readers()
 
     target = targets()[name]
     findings = FUZZ / "findings" / name

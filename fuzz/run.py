@@ -28,6 +28,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 FUZZ = Path(__file__).resolve().parent
 REPO = FUZZ.parent
@@ -82,7 +83,7 @@ def regressions_of(name: str) -> list[Path]:
     return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
-def fuzz(name: str, seconds: int) -> dict[str, object]:
+def fuzz(name: str, seconds: int) -> dict[str, Any]:
     """Run one target for `seconds` (restarting it after a hang or crash); its figures."""
     corpus = seed_corpus(name)
     findings = FUZZ / "findings" / name
@@ -104,6 +105,7 @@ def fuzz(name: str, seconds: int) -> dict[str, object]:
             f"-artifact_prefix={findings}/",
             "-print_final_stats=1",
         ]
+        code: object = "killed when its time was up"
         try:
             done = subprocess.run(
                 command,
@@ -114,11 +116,14 @@ def fuzz(name: str, seconds: int) -> dict[str, object]:
                 check=False,
             )
             output = done.stdout + done.stderr
+            code = done.returncode
         except subprocess.TimeoutExpired as exc:
             output = (exc.stdout or b"").decode() + (exc.stderr or b"").decode()
         logs = FUZZ / "logs"
         logs.mkdir(exist_ok=True)
-        (logs / f"{name}-{restarts}.log").write_text(output[-200_000:], encoding="utf-8")
+        (logs / f"{name}-{restarts}.log").write_text(
+            f"{command}\nexit: {code}\n{output[-200_000:]}", encoding="utf-8"
+        )
         executions += _executions(output)
         for line in output.splitlines():
             if line.startswith(("FINDING", "==")) or "ERROR: libFuzzer" in line:
@@ -152,12 +157,27 @@ def main() -> None:
         record(row)
 
 
-def record(row: dict[str, object]) -> None:
-    """Put one target's figures into the summary, keeping the other targets' rows."""
-    results: dict[str, dict[str, object]] = {}
+def record(row: dict[str, Any]) -> None:
+    """Put one target's figures into the summary, keeping the other targets' rows.
+
+    Runs add up: a target's seconds, executions and findings are every run's
+    together, and each run is listed under "runs".
+    """
+    results: dict[str, dict[str, Any]] = {}
     if SUMMARY.exists():
         results = {entry["target"]: entry for entry in json.loads(SUMMARY.read_text())["targets"]}
-    results[str(row["target"])] = row
+    earlier = results.get(str(row["target"]), {})
+    runs: list[dict[str, Any]] = [
+        *earlier.get("runs", []),
+        {key: row[key] for key in ("seconds", "executions", "findings", "ran_at")},
+    ]
+    results[str(row["target"])] = {
+        **row,
+        "seconds": sum(int(run["seconds"]) for run in runs),
+        "executions": sum(int(run["executions"]) for run in runs),
+        "findings": sorted({name for run in runs for name in run["findings"]}),
+        "runs": runs,
+    }
     SUMMARY.parent.mkdir(parents=True, exist_ok=True)
     rows = [results[key] for key in sorted(results)]
     SUMMARY.write_text(json.dumps({"targets": rows}, indent=2) + "\n")

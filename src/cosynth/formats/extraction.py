@@ -197,7 +197,8 @@ def _line_of(text: str, pattern: str, *, after: int = 1) -> int | None:
 
 # One study's values, from TOML or CSV
 
-_GROUP_CELL = re.compile(r"^([a-z][a-z0-9_]*)\[(\d+)\]\.([a-z][a-z0-9_]*)$")
+# At most nine digits: int() refuses a number thousands of digits long (found by fuzzing).
+_GROUP_CELL = re.compile(r"^([a-z][a-z0-9_]*)\[(\d{1,9})\]\.([a-z][a-z0-9_]*)$")
 
 
 def read_values(data: bytes, filename: str) -> dict[str, object]:
@@ -221,8 +222,15 @@ def _decode(data: bytes, filename: str) -> str:
 
 
 def _csv_values(text: str, filename: str) -> dict[str, object]:
-    reader = csv.reader(io.StringIO(text))
-    rows = list(reader)
+    # newline="": the csv module reads line breaks itself, a lone "\r" included; without
+    # it a stray carriage return raised csv.Error (found by fuzzing, issue 10).
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise DataFileError(
+            filename, f"this is not a CSV file cosynth can read ({exc})", line=reader.line_num
+        ) from None
     if not rows:
         raise DataFileError(filename, "the file is empty; it needs the columns field,value")
     header = [cell.strip().lower() for cell in rows[0]]
