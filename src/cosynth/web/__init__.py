@@ -12,7 +12,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from cosynth.services.workspace import open_workspace
-from cosynth.web import api, auth, errors, i18n, jobs, kept
+from cosynth.web import api, auth, errors, headers, i18n, jobs, kept
 from cosynth.web.settings import WebSettings
 from cosynth.web.views import (
     account,
@@ -68,6 +68,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     csrf.exempt(api.blueprint)  # token auth only, never cookies: no forged form can ride it
     i18n.init_app(app)
     errors.init_app(app)
+    headers.init_app(app)
     kept.init_app(app)
     jobs.init_app(app, settings)
     for blueprint in (
