@@ -118,7 +118,7 @@ def current_revision(engine: Engine) -> str | None:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
     except OperationalError as exc:
-        raise StoreError(f"cosynth cannot open the database: {short_reason(exc)}") from None
+        raise _cannot_open(engine, exc) from None
 
 
 def is_empty(engine: Engine) -> bool:
@@ -165,11 +165,33 @@ def open_engine(url: str, *, create: bool = False) -> Engine:
             check_schema(engine)
     except DBAPIError as exc:
         engine.dispose()
-        raise StoreError(f"cosynth cannot open the database: {short_reason(exc)}") from exc
+        raise _cannot_open(engine, exc) from exc
     except StoreError:
         engine.dispose()
         raise
     return engine
+
+
+def _cannot_open(engine: Engine, exc: DBAPIError) -> StoreError:
+    if _read_only_sqlite_file(engine):
+        return StoreError(
+            f"cosynth cannot open the database: {engine.url.database} is on a disk that "
+            "can only be read (read-only), and SQLite must write beside it even to read. "
+            "Copy it to a folder you can write to, or mount the disk for writing."
+        )
+    return StoreError(f"cosynth cannot open the database: {short_reason(exc)}")
+
+
+def _read_only_sqlite_file(engine: Engine) -> bool:
+    """True for a SQLite file on a file system mounted read-only, or in a folder not writable."""
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
+        return False
+    folder = Path(database).parent
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY) or not os.access(folder, os.W_OK)
+    except OSError:
+        return False
 
 
 def _missing_sqlite_file(engine: Engine) -> bool:
