@@ -12,7 +12,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from cosynth.services.workspace import open_workspace
-from cosynth.web import api, auth, errors, headers, i18n, jobs, kept
+from cosynth.web import api, auth, errors, headers, i18n, ids, jobs, kept
 from cosynth.web.settings import WebSettings
 from cosynth.web.views import (
     account,
@@ -51,6 +51,7 @@ __all__ = ["WebSettings", "create_app"]
 def create_app(settings: WebSettings | None = None) -> Flask:
     settings = settings or WebSettings.from_environment()
     app = Flask(__name__)
+    app.url_map.converters["int"] = ids.IdConverter  # before any route is added
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_SECURE=settings.secure_cookies,

@@ -501,12 +501,16 @@ SCHEMAS.update(
     }
 )
 
+# An id is one of the store's integers (PostgreSQL's INTEGER); a larger one matches no
+# route (web/ids.py), so the document says so.
+ID: Json = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+
 PATH_PARAMETERS: dict[str, Json] = {
-    "review_id": {"description": "The review's id.", "schema": {"type": "integer", "minimum": 1}},
-    "record_id": {"description": "The record's id.", "schema": {"type": "integer", "minimum": 1}},
+    "review_id": {"description": "The review's id.", "schema": ID},
+    "record_id": {"description": "The record's id.", "schema": ID},
     "stage": {"description": "The screening stage.", "schema": STAGE},
     "source_id": {
         "description": "The imported file's id.",
-        "schema": {"type": "integer", "minimum": 1},
+        "schema": ID,
     },
 }

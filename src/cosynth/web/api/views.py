@@ -25,6 +25,7 @@ from cosynth.web.api import serialise
 from cosynth.web.api.schemas import ORDER, PATH_PARAMETERS, RESOLUTION_METHODS, SCHEMAS
 from cosynth.web.api.table import ApiTable, Json, Query
 from cosynth.web.context import transaction
+from cosynth.web.ids import MAX_ID
 
 PREFIX = "/api/v1"
 blueprint = Blueprint("api", __name__, url_prefix=PREFIX)
@@ -86,13 +87,15 @@ def get_review(review_id: int) -> Json:
               "DOI contain this (or whose PMID or year equals it)."),
         Query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_RECORDS_PAGE,
                         "default": 50}, "How many records to return."),
-        Query("offset", {"type": "integer", "minimum": 0, "default": 0}, "How many to skip."),
+        Query("offset", {"type": "integer", "minimum": 0, "maximum": MAX_ID, "default": 0},
+              "How many to skip."),
     ),
 )  # fmt: skip
 def list_records(review_id: int) -> Json:
     search = request.args.get("search", "").strip() or None
     limit = _int_arg("limit", 50, low=1, high=MAX_RECORDS_PAGE)
-    offset = _int_arg("offset", 0, low=0, high=None)
+    # Bounded: a larger number than the store's integers overflows its driver (issue 10).
+    offset = _int_arg("offset", 0, low=0, high=MAX_ID)
     with transaction() as tx:
         total = record_service.count_records(tx, review_id, search=search)
         found = record_service.list_records(
