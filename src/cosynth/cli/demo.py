@@ -9,7 +9,13 @@ import click
 from cosynth.cli.context import Context, pass_context
 from cosynth.cli.output import out
 from cosynth.errors import CosynthError, InputError
-from cosynth.services.demo import LEAD, DemoLogin, build_demo_review, create_demo_accounts
+from cosynth.services.demo import (
+    LEAD,
+    DemoLogin,
+    build_demo_review,
+    build_worked_example_review,
+    create_demo_accounts,
+)
 from cosynth.services.report import report_files as full_report_files
 from cosynth.services.report_tables import report_files
 from cosynth.services.reviews import review_status
@@ -55,22 +61,24 @@ def demo(context: Context, folder: Path, serve: bool, port: int) -> None:
     try:
         with workspace.transaction(LEAD) as tx:
             review, reports = build_demo_review(tx)
-        # The worked example: the paper's ten included studies taken through
-        # screening, extraction and co-production scoring by the demo team.
+            status = review_status(tx, review.id)
+            finished = build_worked_example_review(tx)
+        # The worked example, in a review of its own: the paper's ten included
+        # studies taken through screening, extraction and co-production scoring
+        # by the demo team, so its flow is the example's alone.
         example = load_worked_example()
-        studies = build_worked_example(workspace, review.id, example, lead=LEAD)
+        studies = build_worked_example(workspace, finished.id, example, lead=LEAD)
         # Its synthesis: the advisory group, the translations, the theme tree and
         # the three new interpretations (conquer2024_synthesis.toml).
         synthesis = load_worked_synthesis(example)
-        build_worked_synthesis(workspace, review.id, studies, synthesis, lead=LEAD)
+        build_worked_synthesis(workspace, finished.id, studies, synthesis, lead=LEAD)
         with workspace.transaction(LEAD) as tx:
-            status = review_status(tx, review.id)
-            written = report_files(tx, review.id)
-            synthesised = worked_synthesis_files(tx, review.id, synthesis)
+            written = report_files(tx, finished.id)
+            synthesised = worked_synthesis_files(tx, finished.id, synthesis)
             # The whole report (HTML, Word, Markdown, the figures, the PRISMA flow) in report/.
             reported = {
                 f"{REPORT_FOLDER}/{name}": data
-                for name, data in full_report_files(tx, review.id).items()
+                for name, data in full_report_files(tx, finished.id).items()
             }
         for name, data in {**written, **synthesised, **reported}.items():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -85,10 +93,11 @@ def demo(context: Context, folder: Path, serve: bool, port: int) -> None:
             f"  imported {report.records_imported:>3} records from {report.source.filename}"
             f" ({report.source.database}, {report.reader})"
         )
-    out.print(f"  {status.records} records, {status.members} team members (alice leads).")
+    out.print(f"  {status.records} records to screen, {status.members} team members (alice leads).")
+    out.print(f"\n[bold]The worked example[/] (Conquer et al. 2024), review {finished.id}:")
     out.print(
-        f"  Worked example (Conquer et al. 2024): {len(studies)} included studies, "
-        "screened, extracted and scored for co-production by the team."
+        f"  {finished.title}: {len(studies)} included studies, "
+        "screened, extracted, scored for co-production and synthesised by the team."
     )
     out.print(
         f"  Tables 2-5 and the link analysis written to {folder}: {', '.join(sorted(written))}"
@@ -97,26 +106,28 @@ def demo(context: Context, folder: Path, serve: bool, port: int) -> None:
         "  Its synthesis (themes, translations, the advisory group and its roundtable), "
         f"written to {folder}: {', '.join(sorted(synthesised))}"
     )
-    _print_command_line_tour(database)
+    _print_command_line_tour(database, review.id, finished.id)
     _print_report(folder / REPORT_FOLDER)
     _print_logins(logins, f"http://{DEMO_HOST}:{port}/")
     if serve:
         _serve(context, database, port)
 
 
-def _print_command_line_tour(database: Path) -> None:
+def _print_command_line_tour(database: Path, demo_id: int, finished_id: int) -> None:
     out.print("\nLook around (the team: alice leads; bob and carol review; pat advises).")
     out.print("From a clone, put cosynth on your path first: . .venv/bin/activate")
     db = f"--db {database}"
-    out.print(f"  cosynth {db} --as alice status")
-    out.print(f"  cosynth {db} --as alice records --search vole")
-    out.print(f"  cosynth {db} --as alice records show 1 --raw")
-    out.print(f"  cosynth {db} --as alice sources")
-    out.print(f"  cosynth {db} --as bob dedup")
-    out.print(f"  cosynth {db} --as alice score")
-    out.print(f"  cosynth {db} --as alice report tables --out demo/tables --format md")
-    out.print(f"  cosynth {db} --as alice report build --out demo/my-report --format html")
-    out.print(f"  cosynth {db} --as alice export records --format csv -o demo/records.csv")
+    demo = f"{db} --review {demo_id}"
+    done = f"{db} --review {finished_id}"
+    out.print(f"  cosynth {demo} --as alice status")
+    out.print(f"  cosynth {demo} --as alice records --search vole")
+    out.print(f"  cosynth {demo} --as alice records show 1 --raw")
+    out.print(f"  cosynth {demo} --as alice sources")
+    out.print(f"  cosynth {demo} --as bob dedup")
+    out.print(f"  cosynth {done} --as alice score")
+    out.print(f"  cosynth {done} --as alice report tables --out demo/tables --format md")
+    out.print(f"  cosynth {done} --as alice report build --out demo/my-report --format html")
+    out.print(f"  cosynth {demo} --as alice export records --format csv -o demo/records.csv")
 
 
 def _print_report(folder: Path) -> None:

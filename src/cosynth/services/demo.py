@@ -98,6 +98,23 @@ def build_demo_review(tx: Tx) -> tuple[Review, list[ImportReport]]:
     return review, reports
 
 
+WORKED_EXAMPLE_TITLE = f"{TITLE} (the worked example, finished)"
+
+
+def build_worked_example_review(tx: Tx) -> Review:
+    """Create the review the worked example is carried through, with the same team.
+
+    It is a review of its own, apart from the demo review's sample exports, so
+    that its PRISMA flow is the example's alone and adds up (DESIGN.md rule 2),
+    while the demo review keeps records for a newcomer to screen.
+    """
+    review = create_review(tx, WORKED_EXAMPLE_TITLE, question=QUESTION, display_name="Alice (lead)")
+    set_question(tx, review.id, "spices", SPICES, text=QUESTION)
+    for username, name, role in TEAM:
+        add_member(tx, review.id, username, role, display_name=name)
+    return review
+
+
 def create_demo_accounts(workspace: Workspace) -> list[DemoLogin]:
     """Web accounts for the demo team, with the demo passwords; pat in adviser mode.
 
