@@ -30,9 +30,11 @@ from functools import cache
 from pathlib import Path
 
 from cosynth.domain.archive import ReviewDump, TableDump
+from cosynth.domain.backup import StoreDump
 from cosynth.domain.coproduction import parse_scale
 from cosynth.errors import CosynthError
 from cosynth.formats.answer_sheets import read_answer_sheet
+from cosynth.formats.backup import read_backup, write_backup
 from cosynth.formats.base import Document, Reader
 from cosynth.formats.checklists import read_checklist
 from cosynth.formats.extraction import read_form, read_values
@@ -296,8 +298,8 @@ ANSWER_SHEET_TOML = (
 # -- the review archive (cosynth archive / restore)
 
 
-def _review_archive() -> bytes:
-    dump = ReviewDump(
+def _review_archive_dump() -> ReviewDump:
+    return ReviewDump(
         schema_revision="0011",
         review_id=7,
         title="Co-production in integrated care",
@@ -311,12 +313,32 @@ def _review_archive() -> bytes:
         ),
         files={"files/reports/content/3.pdf": b"%PDF-1.4 a study's full text"},
     )
+
+
+def _review_archive() -> bytes:
     return write_archive(
-        dump,
+        _review_archive_dump(),
         cosynth_version="0.1.0",
         created_at=datetime(2024, 3, 1, 9, 30, tzinfo=UTC),
         created_by="alice",
     )
+
+
+def _backup() -> bytes:
+    """A store backup (`cosynth backup`) of one review's two tables and a PDF."""
+    review = _review_archive_dump()
+    dump = StoreDump(schema_revision="0011", tables=review.tables, files=review.files)
+    return write_backup(
+        dump,
+        cosynth_version="0.1.0",
+        created_at=datetime(2024, 3, 1, 9, 30, tzinfo=UTC),
+        created_by="alice",
+        engine="sqlite",
+    )
+
+
+def _restore(data: bytes) -> None:
+    read_backup(data, "store.cosynth-backup")
 
 
 def _archive(data: bytes) -> None:
@@ -437,6 +459,7 @@ def targets() -> dict[str, Target]:
             _list(ANSWER_SHEET_TOML),
         ),
         Target("review_archive", _archive, lambda: [_review_archive()]),
+        Target("backup", _restore, lambda: [_backup()]),
     ]
     return {target.name: target for target in found}
 
