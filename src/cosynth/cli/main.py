@@ -21,6 +21,7 @@ from cosynth.cli import (
     fulltext,
     group,
     imports,
+    personal_data,
     prisma,
     quote,
     records,
@@ -143,6 +144,7 @@ cli.add_command(extract.extract)
 cli.add_command(quote.quote)
 cli.add_command(synthesis.synthesis)
 cli.add_command(group.group)
+cli.add_command(personal_data.personal_data_group)
 cli.add_command(demo.demo)
 cli.add_command(simulate.simulate)
 cli.add_command(search.search)

@@ -1,0 +1,121 @@
+"""One person's data, handed to them on request (UK GDPR Article 15, the right of access).
+
+Two kinds of person hold personal data in cosynth:
+
+- an account holder: their account (name, e-mail, preferences; never the
+  password's hash), the reviews they are on and in which role, and their API
+  tokens (labels and dates; the secrets are never kept);
+- a member of a review's advisory group: the details the lead keeps for them
+  (recruitment and application answers, consent and its history, access
+  needs, hours and payments). These are personal records: only the lead and
+  the member themselves (through a linked account) may read them
+  (`advisory_group.require_personal`), so only they may export them.
+
+The export is JSON, UTF-8, with dates in ISO 8601, so the person can read it
+and take it elsewhere (Article 20, portability).
+
+Erasure (Article 17) is not here yet. History in cosynth is append-only
+(DESIGN.md rule 1), so erasing a group member will have to mean replacing
+their name, contact details, answers and access needs with a tombstone
+("erased member N") in every version of those rows, while the review's
+judgements they took part in stay, attributed to the tombstone; that needs
+the advisory store to overwrite rows, which it does not do yet (issue 10).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date, datetime
+from enum import Enum
+
+from cosynth.errors import NotFoundError
+from cosynth.services import accounts, advisory_group, remuneration, reviews
+from cosynth.services.workspace import Tx
+
+FORMAT = "cosynth personal data export, version 1"
+
+
+def account_export(tx: Tx) -> bytes:
+    """Everything cosynth keeps about the person acting, as JSON."""
+    user = accounts.get_user(tx, tx.actor)
+    if user is None:
+        raise NotFoundError(f"There is no account named {tx.actor!r}.")
+    account = {
+        field: value
+        for field, value in dataclasses.asdict(user).items()
+        if field not in {"id"}  # an internal number, no one's data
+    }
+    memberships = []
+    group_records = []
+    for review in reviews.my_reviews(tx):
+        role = next(
+            (m.role for m in reviews.list_members(tx, review.id) if m.username == user.username),
+            None,
+        )
+        memberships.append({"review": review.title, "review_id": review.id, "role": role})
+        member = advisory_group.my_group_member(tx, review.id)
+        if member is not None:
+            group_records.append(_group_member_data(tx, review.id, member.id))
+    tokens = [
+        {"label": t.label, "created_at": t.created_at, "last_used_at": t.last_used_at,
+         "revoked_at": t.revoked_at}
+        for t in accounts.list_api_tokens(tx)
+    ]  # fmt: skip
+    tx.log("personal data exported", None, username=user.username)
+    return _json(
+        {
+            "format": FORMAT,
+            "exported_at": tx.now,
+            "account": account,
+            "reviews": memberships,
+            "api_tokens": tokens,
+            "advisory_groups": group_records,
+        }
+    )
+
+
+def group_member_export(tx: Tx, review_id: int, member_id: int) -> bytes:
+    """Everything the review keeps about one advisory-group member, as JSON (the lead,
+    or the member themselves)."""
+    data = _group_member_data(tx, review_id, member_id)
+    tx.log("personal data exported", review_id, member_id=member_id)
+    return _json(
+        {
+            "format": FORMAT,
+            "exported_at": tx.now,
+            "advisory_groups": [data],
+        }
+    )
+
+
+def _group_member_data(tx: Tx, review_id: int, member_id: int) -> dict[str, object]:
+    member = advisory_group.require_personal(tx, review_id, member_id)
+    return {
+        "review_id": review_id,
+        "member": member,
+        "recruitment": advisory_group.recruitment(tx, review_id, member_id),
+        "consent_history": advisory_group.consent_history(tx, review_id, member_id),
+        "access_needs": advisory_group.access_needs(tx, review_id, member_id),
+        "hours": remuneration.hours(tx, review_id, member_id),
+        "payments": remuneration.payments(tx, review_id, member_id),
+    }
+
+
+def _json(data: object) -> bytes:
+    return (json.dumps(_plain(data), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _plain(value: object) -> object:
+    """Dataclasses, enums and dates as JSON's own types."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
