@@ -74,11 +74,6 @@ def test_it_sets_secure_http_only_same_site_cookies_on_a_team_server(
         served.extensions["cosynth.workspace"].close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sessions are signed cookies with no server-side state: signing out forgets the "
-    "cookie in this browser, but a copy made before still works until it expires (12 hours)",
-)
 def test_it_refuses_a_copied_cookie_after_sign_out(app: Flask, visit) -> None:  # noqa: F811
     alice = visit("alice")
     copied = session_cookie(alice)

@@ -113,6 +113,8 @@ class User:
     keyboard_shortcuts: bool
     # A session begun before this moment is stale: changing a password signs out the others.
     password_changed_at: datetime
+    # Signing out ends every session of theirs begun before this moment (issue 10).
+    signed_out_at: datetime | None = None
 
     @property
     def name(self) -> str:

@@ -133,6 +133,18 @@ def change_password(tx: Tx, current: str, new: str) -> None:
     tx.log("password changed", None, username=name)
 
 
+def sign_out(tx: Tx) -> None:
+    """End every session of the person acting, in every browser.
+
+    Sessions are signed cookies that cosynth keeps no record of, so a copy of
+    one (from a shared computer, a proxy's log) would otherwise work until it
+    expired; a session begun before this moment is refused from now on.
+    """
+    name = _account_of(tx).username
+    account_store.set_signed_out(tx.session, name, tx.now)
+    tx.log("signed out", None, username=name)
+
+
 def set_preferences(
     tx: Tx,
     *,

@@ -83,7 +83,12 @@ def _user_of(row: UserRow) -> User:
         adviser_mode=row.adviser_mode,
         keyboard_shortcuts=row.keyboard_shortcuts,
         password_changed_at=row.password_changed_at,
+        signed_out_at=row.signed_out_at,
     )
+
+
+def set_signed_out(session: Session, username: str, at: datetime) -> None:
+    session.execute(update(UserRow).where(UserRow.username == username).values(signed_out_at=at))
 
 
 # sign-in attempts

@@ -399,6 +399,9 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     password_changed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Signing out ends every session begun before (a copied cookie included): sessions
+    # are signed cookies with no server-side record of their own (issue 10).
+    signed_out_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # Plain-English pages, one question per page, a glossary (DESIGN.md rule 7).
     adviser_mode: Mapped[bool] = mapped_column(default=False)
     keyboard_shortcuts: Mapped[bool] = mapped_column(default=True)

@@ -1,8 +1,10 @@
 """Signing in and out, changing a password, and keeping everyone else out.
 
 Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax, Secure on a
-server behind TLS). A session names the person and when their password last
-changed, so changing a password signs out every other session.
+server behind TLS). A session names the person, when their password last
+changed and when they last signed out, so changing a password signs out every
+other session, and signing out ends every session of theirs, a copied cookie
+included (issue 10).
 """
 
 from __future__ import annotations
@@ -40,7 +42,11 @@ def _load_user() -> None:
     # pages are not queued behind each other on SQLite.
     with anonymous_transaction(read_only=True) as tx:
         user = accounts.get_user(tx, username)
-    if user is None or session.get("since") != user.password_changed_at.isoformat():
+    if (
+        user is None
+        or session.get("since") != user.password_changed_at.isoformat()
+        or session.get("out", "") != _signed_out(user)
+    ):
         session.clear()
         return
     g.user = user
@@ -110,6 +116,12 @@ def sign_in(user: User) -> None:
     session.permanent = True
     session["user"] = user.username
     session["since"] = user.password_changed_at.isoformat()
+    session["out"] = _signed_out(user)
+
+
+def _signed_out(user: User) -> str:
+    """When they last signed out: a session made before then is stale (a copied cookie)."""
+    return user.signed_out_at.isoformat() if user.signed_out_at else ""
 
 
 def _safe_next(target: str | None) -> str:
@@ -123,6 +135,10 @@ def _safe_next(target: str | None) -> str:
 
 @blueprint.route("/logout", methods=["POST"])
 def logout() -> Response:
+    if g.user is not None:
+        # Forgetting the cookie here is not enough: a copy of it would still work.
+        with transaction() as tx:
+            accounts.sign_out(tx)
     session.clear()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"), 303)
