@@ -93,4 +93,10 @@ class PrivatePostgres:
 
     def _as_postgres(self, *command: str) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        subprocess.run([*prefix, *command], check=True, capture_output=True, cwd=self.folder)
+        done = subprocess.run(
+            [*prefix, *command], check=False, capture_output=True, cwd=self.folder
+        )
+        if done.returncode != 0:
+            raise subprocess.CalledProcessError(
+                done.returncode, command, done.stdout, done.stderr.decode(errors="replace")
+            )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from cosynth.errors import StoreError
@@ -30,6 +30,14 @@ def transaction(engine: Engine) -> Iterator[Session]:
     try:
         with Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
+    except OperationalError as exc:
+        if exc.connection_invalidated or "connection" in short_reason(exc).lower():
+            # The server is down or restarting: say so, not that it refused.
+            raise StoreError(
+                f"The database cannot be reached just now ({short_reason(exc)}). "
+                "Try again in a moment; if it goes on, tell whoever runs the server."
+            ) from exc
+        raise StoreError(f"The database refused the change: {short_reason(exc)}") from exc
     except DBAPIError as exc:
         raise StoreError(f"The database refused the change: {short_reason(exc)}") from exc
 
