@@ -28,8 +28,12 @@ from cosynth.services import accounts
 from cosynth.services.imports import import_file
 from cosynth.services.reviews import add_member, create_review
 from cosynth.services.workspace import open_workspace
+from tests.conftest import ENGINE
 from tests.faults.harness import big_ris
 from tests.faults.servers import PrivatePostgres, free_port, wait_for_port
+
+# A PostgreSQL of its own whichever engine is under test: run in the PostgreSQL pass.
+pytestmark = pytest.mark.skipif(ENGINE == "sqlite", reason="runs in the PostgreSQL pass")
 
 
 @pytest.fixture

@@ -16,7 +16,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ENGINE
-from tests.faults.harness import OPERATION, OPERATIONS, Stores, kill_and_check, reference
+from tests.faults.harness import (
+    OPERATION,
+    OPERATIONS,
+    FaultFound,
+    Stores,
+    kill_and_check,
+    reference,
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,5 +40,11 @@ def test_it_keeps_exactly_what_was_committed_when_killed(
     op = OPERATION[operation]
     uninterrupted = reference(op, stores, tmp_path / "reference")
     assert uninterrupted.states[0] != uninterrupted.states[-1], "the work must change something"
-    outcome = kill_and_check(op, uninterrupted, stores, tmp_path / "killed", random.Random())
+    seed = random.randrange(2**32)  # said on failure, to kill at the same point again
+    try:
+        outcome = kill_and_check(
+            op, uninterrupted, stores, tmp_path / "killed", random.Random(seed)
+        )
+    except FaultFound as found:
+        raise AssertionError(f"{found} (random seed {seed})") from None
     assert outcome.operation == operation

@@ -25,14 +25,18 @@ from cosynth.services import jobs as job_service
 from cosynth.services.records import list_records
 from cosynth.services.workspace import Workspace
 from cosynth.web.jobs import JobQueue, JobSettings
-from tests.conftest import Team
+from tests.conftest import ENGINE, Team
 from tests.faults.harness import big_ris
 from tests.faults.servers import PrivateRedis
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("redis-server") is None and not os.environ.get("CI"),
-    reason="redis-server is not installed",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        shutil.which("redis-server") is None and not os.environ.get("CI"),
+        reason="redis-server is not installed",
+    ),
+    # The queue is the same whichever store is under test: run once, in the SQLite pass.
+    pytest.mark.skipif(ENGINE != "sqlite", reason="runs in the SQLite pass"),
+]
 
 
 @pytest.fixture
