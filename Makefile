@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 COSYNTH_TEST_PG ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test lint test-sqlite test-postgres postgres benchmarks translations clean
+.PHONY: demo test lint docs test-sqlite test-postgres postgres benchmarks translations clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -21,13 +21,19 @@ demo: $(STAMP)
 	rm -rf demo
 	$(BIN)/cosynth demo --out demo
 
-test: lint test-sqlite test-postgres
+test: lint docs test-sqlite test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# The documentation (mkdocs.yml, docs/): the generated tables must be current, and
+# `mkdocs build --strict` turns every warning (a broken link, a missing page) into a failure.
+docs: $(STAMP)
+	$(BIN)/python docs/generate.py --check
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
 
 test-sqlite: $(STAMP)
 	COSYNTH_TEST_DB=sqlite $(BIN)/pytest $(PYTEST_ARGS)
@@ -50,4 +56,4 @@ translations: $(STAMP)
 	$(BIN)/python -m cosynth.web.catalogue
 
 clean:
-	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo site .pytest_cache .mypy_cache .ruff_cache
