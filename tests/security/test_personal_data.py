@@ -92,3 +92,25 @@ def test_it_exports_from_the_command_line(
               "--member", str(pats_record), "-o", str(tmp_path / "bob.json")],
     )  # fmt: skip
     assert refused.exit_code != 0 and not (tmp_path / "bob.json").exists()
+
+
+def test_it_erases_pats_details_but_keeps_his_part_in_the_review(
+    db_url: str, workspace: Workspace, team: Team, pats_record: int
+) -> None:
+    refused = CliRunner().invoke(
+        cli, ["--db", db_url, "--as", "bob", "personal-data", "erase",
+              "--member", str(pats_record), "--yes"],
+    )  # fmt: skip
+    assert refused.exit_code != 0
+    done = CliRunner().invoke(
+        cli, ["--db", db_url, "--as", "alice", "personal-data", "erase",
+              "--member", str(pats_record), "--yes"],
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    with workspace.transaction("alice") as tx:
+        exported = group_member_export(tx, team.review_id, pats_record).decode("utf-8")
+        (member,) = advisory_group.group_members(tx, team.review_id)
+        paid = remuneration.payments(tx, team.review_id, pats_record)
+    assert member.name == f"Erased member {pats_record}" and member.username == ""
+    assert "Pat Jones" not in exported and WHY not in exported and NEEDS not in exported
+    assert [p.pence for p in paid] == [5000]  # a financial record, kept

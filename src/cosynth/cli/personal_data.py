@@ -41,3 +41,20 @@ def export(ctx: click.Context, member_id: int | None, output: Path) -> None:
             data = personal_data.group_member_export(tx, review.id, member_id)
     output.write_bytes(data)
     click.echo(f"Wrote {output} ({len(data):,} bytes). It holds personal data: keep it safe.")
+
+
+@personal_data_group.command("erase")
+@click.option("--member", "member_id", type=int, required=True, help="The group member's id.")
+@click.confirmation_option(
+    prompt="Erase this member's name, answers and access needs for good?",
+    help="Erase without asking.",
+)
+@click.pass_context
+def erase(ctx: click.Context, member_id: int) -> None:
+    """Erase an advisory-group member's personal details on their request (the lead)."""
+    with _context(ctx).review_tx() as (tx, review):
+        erased = personal_data.erase_group_member(tx, review.id, member_id)
+    click.echo(
+        f"Erased member {member_id}'s personal details; their part in the review is kept "
+        f"as {erased.name!r}. Hours and payments are kept as financial records."
+    )

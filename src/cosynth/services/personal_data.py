@@ -14,12 +14,18 @@ Two kinds of person hold personal data in cosynth:
 The export is JSON, UTF-8, with dates in ISO 8601, so the person can read it
 and take it elsewhere (Article 20, portability).
 
-Erasure (Article 17) is not here yet. History in cosynth is append-only
-(DESIGN.md rule 1), so erasing a group member will have to mean replacing
-their name, contact details, answers and access needs with a tombstone
-("erased member N") in every version of those rows, while the review's
-judgements they took part in stay, attributed to the tombstone; that needs
-the advisory store to overwrite rows, which it does not do yet (issue 10).
+Erasure (Article 17), for an advisory-group member: history in cosynth is
+append-only (DESIGN.md rule 1), so erasing cannot mean deleting rows that
+meetings, actions, hours and payments point at. It means overwriting, in
+every version, what identifies the member or tells about them (their name,
+linked account, recruitment channel and application answers, consent notes,
+language and access needs) with a tombstone, "Erased member N", to which
+their part in the review stays attributed. Hours and payments (dates and
+amounts) are kept: they are financial records the organisation must keep
+(Article 17(3)(b)). Not yet erased: their name where others typed it in free
+text (meeting minutes, roundtable transcripts' speakers, action notes).
+An account holder's erasure is not built: their username is how every vote
+and judgement in the review is attributed.
 """
 
 from __future__ import annotations
@@ -29,9 +35,12 @@ import json
 from datetime import date, datetime
 from enum import Enum
 
+from cosynth.domain.advisory import GroupMember
+from cosynth.domain.roles import Permission
 from cosynth.errors import NotFoundError
 from cosynth.services import accounts, advisory_group, remuneration, reviews
 from cosynth.services.workspace import Tx
+from cosynth.store import advisory as advisory_store
 
 FORMAT = "cosynth personal data export, version 1"
 
@@ -87,6 +96,16 @@ def group_member_export(tx: Tx, review_id: int, member_id: int) -> bytes:
             "advisory_groups": [data],
         }
     )
+
+
+def erase_group_member(tx: Tx, review_id: int, member_id: int) -> GroupMember:
+    """Erase a group member's personal details on their request (the lead only); their
+    part in the review stays, attributed to "Erased member N"."""
+    tx.require(review_id, Permission.MANAGE_ADVISORY_GROUP)
+    advisory_group.get_group_member(tx, review_id, member_id)  # theirs, in this review
+    advisory_store.erase_member(tx.session, member_id, tombstone=f"Erased member {member_id}")
+    tx.log("group member erased", review_id, member=member_id)  # ids only, never the name
+    return advisory_group.get_group_member(tx, review_id, member_id)
 
 
 def _group_member_data(tx: Tx, review_id: int, member_id: int) -> dict[str, object]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from cosynth.domain.advisory import (
@@ -783,3 +783,30 @@ def gripp2_settings_of(session: Session, review_id: int) -> dict[str, str]:
         .order_by(Gripp2SettingRow.id)
     )
     return {row.item: row.text for row in rows}
+
+
+def erase_member(session: Session, member_id: int, *, tombstone: str) -> None:
+    """Overwrite a member's personal details in every version of them (UK GDPR art. 17).
+
+    The one place history is rewritten rather than appended to: an erasure that
+    kept the old versions would erase nothing. The rows stay (the review's
+    records of meetings, hours and payments point at them), under `tombstone`.
+    """
+    session.execute(
+        update(AdvisoryMemberDetailRow)
+        .where(AdvisoryMemberDetailRow.member_id == member_id)
+        .values(name=tombstone, username="")
+    )
+    session.execute(
+        update(AdvisoryRecruitmentRow)
+        .where(AdvisoryRecruitmentRow.member_id == member_id)
+        .values(channel="(erased)", answers=[])
+    )
+    session.execute(
+        update(AdvisoryConsentRow).where(AdvisoryConsentRow.member_id == member_id).values(note="")
+    )
+    session.execute(
+        update(AdvisoryAccessNeedsRow)
+        .where(AdvisoryAccessNeedsRow.member_id == member_id)
+        .values(language="", large_print=False, easy_read=False, adjustments="")
+    )
