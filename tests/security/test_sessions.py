@@ -5,9 +5,9 @@ planted before alice signed in, a copied cookie after alice signed out, a
 form on another site without the page's token) and to guess passwords.
 Every answer carries the security headers (web/headers.py).
 
-There is no password reset by e-mail in cosynth: a lead or an administrator
-sets a new password from the command line, so there are no reset tokens to
-test.
+There is no password reset in cosynth (no e-mailed link, no reset token):
+`cosynth user passwd` changes one's own password given the current one, so
+there are no reset tokens to test; a forgotten password has no way back yet.
 """
 
 from __future__ import annotations
