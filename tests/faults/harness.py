@@ -37,6 +37,7 @@ from alembic import command
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from cosynth.cli.main import cli
 from cosynth.domain.roles import Role
 from cosynth.domain.screening.stages import Stage
 from cosynth.domain.screening.votes import Decision
@@ -44,7 +45,6 @@ from cosynth.errors import AlreadyImportedError, InputError
 from cosynth.services import screening
 from cosynth.services.dedup import decide_pair, run_dedup
 from cosynth.services.imports import import_file
-from cosynth.services.report import report_files
 from cosynth.services.reviews import add_member, create_review
 from cosynth.services.workspace import Workspace, open_workspace
 from cosynth.store.engine import alembic_config, make_engine, resolve_url, upgrade
@@ -361,14 +361,13 @@ REPORT_FORMATS = ("html", "md", "docx")
 
 def _report_steps(url: str, work: Path) -> list[Step]:
     def step() -> None:
-        with _workspace(url).transaction("alice", read_only=True) as tx:
-            written = report_files(tx, REVIEW, REPORT_FORMATS)
-        # As `cosynth report build` writes them (cosynth/cli/report.py).
-        folder = work / "report"
-        for name, data in written.items():
-            path = folder / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        # The command the team runs, writing the files as it writes them.
+        cli.main(
+            ["--db", url, "--as", "alice", "report", "build", "--out", str(work / "report"),
+             "--format", ",".join(REPORT_FORMATS)],
+            prog_name="cosynth",
+            standalone_mode=False,
+        )  # fmt: skip
 
     return [step]
 
@@ -592,14 +591,7 @@ def kill_and_check(
     work.mkdir(parents=True, exist_ok=True)
     try:
         op.setup(url, work)
-        child = subprocess.Popen(
-            [sys.executable, "-m", "tests.faults.driver", op.name, url, str(work)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
+        child = _driver(op, url, work)
         assert child.stdout is not None
         ready = child.stdout.readline()
         if ready.strip() != "READY":
@@ -641,6 +633,48 @@ def kill_and_check(
     finally:
         stores.drop(url)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def kill_while_writing(op: Operation, ref: Reference, stores: Stores, work: Path) -> int:
+    """Kill a report build the moment its first file has bytes on disk; the files left.
+
+    A kill at a random moment rarely lands in the few milliseconds the files
+    take to write; this one always does.
+    """
+    url = stores.fresh()
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        op.setup(url, work)
+        child = _driver(op, url, work)
+        assert child.stdout is not None
+        child.stdout.readline()
+        folder = work / "report"
+        deadline = time.monotonic() + 300
+        while not any(p.is_file() and p.stat().st_size for p in _files(folder)):
+            if child.poll() is not None or time.monotonic() > deadline:
+                raise FaultFound(f"the report build ended before it wrote: {child.communicate()}")
+            time.sleep(0.0005)
+        child.send_signal(signal.SIGKILL)
+        child.communicate()
+        return _check_left(op, ref, url, work, 0)
+    finally:
+        stores.drop(url)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _files(folder: Path) -> list[Path]:
+    return list(folder.rglob("*")) if folder.exists() else []
+
+
+def _driver(op: Operation, url: str, work: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.faults.driver", op.name, url, str(work)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def _check_left(op: Operation, ref: Reference, url: str, work: Path, committed: int) -> int:
