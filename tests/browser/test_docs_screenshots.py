@@ -1,9 +1,10 @@
 """The pages the advisers' guide shows, as pat meets them in the demo review.
 
-The review is built as `cosynth demo` builds it (the paper's question, the
-worked example's ten studies, their synthesis and advisory group, the demo
-accounts with pat in adviser mode), and one more study is given to pat to
-read at full text. The test walks pat through the pages of docs/advisers/ and
+The store is built as `cosynth demo` builds it: the demo review (the paper's
+question, sample exports), the worked example as a review of its own (ten
+studies, their extraction, synthesis and advisory group), and the demo
+accounts with pat in adviser mode. One of the demo review's records is taken
+to full text and given to pat to read. The test walks pat through the pages of docs/advisers/ and
 checks each one renders for him; with COSYNTH_SCREENSHOTS=1 it also saves
 each page as the PNG the guide shows (docs/advisers/img/), to be committed.
 """
@@ -24,7 +25,12 @@ from werkzeug.serving import make_server
 from cosynth.domain.screening.stages import Stage
 from cosynth.domain.screening.votes import Decision
 from cosynth.services import accounts, fulltext, screening, screening_protocol
-from cosynth.services.demo import LEAD, build_demo_review, create_demo_accounts
+from cosynth.services.demo import (
+    LEAD,
+    build_demo_review,
+    build_worked_example_review,
+    create_demo_accounts,
+)
 from cosynth.services.records import list_records
 from cosynth.services.worked_example import build_worked_example, load_worked_example
 from cosynth.services.worked_synthesis import build_worked_synthesis, load_worked_synthesis
@@ -48,17 +54,20 @@ def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def demo(db_url: str, workspace: Workspace) -> Iterator[tuple[str, int]]:
-    """The demo review served on a loopback port; pat has one full text to read."""
+def demo(db_url: str, workspace: Workspace) -> Iterator[tuple[str, int, int]]:
+    """The demo on a loopback port: its review (pat has a full text to read there), and the
+    worked example's."""
     with workspace.transaction(LEAD) as tx:
         review, _ = build_demo_review(tx)
+        finished = build_worked_example_review(tx)
     example = load_worked_example()
-    studies = build_worked_example(workspace, review.id, example, lead=LEAD)
-    build_worked_synthesis(workspace, review.id, studies, load_worked_synthesis(example), lead=LEAD)
+    studies = build_worked_example(workspace, finished.id, example, lead=LEAD)
+    build_worked_synthesis(
+        workspace, finished.id, studies, load_worked_synthesis(example), lead=LEAD
+    )
     create_demo_accounts(workspace)
     with workspace.transaction(LEAD) as tx:
-        worked = set(studies.values())
-        record = next(r.id for r in list_records(tx, review.id) if r.id not in worked)
+        record = list_records(tx, review.id, limit=1)[0].id
     for who in ("bob", "carol"):
         with workspace.transaction(who) as tx:
             screening.cast_vote(tx, review.id, record, Decision.INCLUDE, stage=Stage.TITLE_ABSTRACT)
@@ -83,7 +92,7 @@ def demo(db_url: str, workspace: Workspace) -> Iterator[tuple[str, int]]:
     thread = threading.Thread(target=server.serve_forever, name="cosynth-docs", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}", review.id
+        yield f"http://127.0.0.1:{server.server_port}", review.id, finished.id
     finally:
         server.shutdown()
         thread.join(timeout=10)
@@ -112,9 +121,9 @@ def shot(page: Page, name: str, heading: str) -> None:
 
 
 def test_it_shows_pat_every_page_of_the_advisers_guide(
-    browser: Browser, demo: tuple[str, int]
+    browser: Browser, demo: tuple[str, int, int]
 ) -> None:
-    base, rid = demo
+    base, rid, example = demo
     context = browser.new_context(base_url=base, viewport={"width": 1024, "height": 720})
     context.set_default_timeout(30_000)
     pat = context.new_page()
@@ -141,16 +150,16 @@ def test_it_shows_pat_every_page_of_the_advisers_guide(
         follow(pat, pat.get_by_role("button", name="Continue", exact=True))
         shot(pat, "advice-check", "Check your answers")
 
-        pat.goto(f"/reviews/{rid}/extraction/form/suggest")
+        pat.goto(f"/reviews/{example}/extraction/form/suggest")
         shot(pat, "extraction-suggest", "Help shape the extraction form")
-        pat.goto(f"/reviews/{rid}/findings")
+        pat.goto(f"/reviews/{example}/findings")
         shot(pat, "what-we-found", "What we found")
         question = pat.locator("fieldset", has_text="Does this match your experience?").first
         question.scroll_into_view_if_needed()
         assert question.get_by_role("radio").count() == 3
         if TAKE_SCREENSHOTS:
             pat.screenshot(path=str(IMAGES / "what-we-found-answer.png"))
-        pat.goto(f"/reviews/{rid}/group/me")
+        pat.goto(f"/reviews/{example}/group/me")
         shot(pat, "my-involvement", "My involvement")
         assert "Your tasks" in pat.locator("main").inner_text()
     finally:
