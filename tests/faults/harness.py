@@ -169,9 +169,9 @@ def _import(url: str, filename: str, data: bytes) -> None:
         pass  # the step was done before the kill: running it again changes nothing
 
 
-# The benchmark imports larger files (COSYNTH_FAULT_SCALE=4: two of 8,000 records).
+# The benchmark works on more (COSYNTH_FAULT_SCALE=3: two imports of 4,500 records, ...).
 SCALE = int(os.environ.get("COSYNTH_FAULT_SCALE", "1"))
-IMPORT_FILES = (("cinahl.ris", 2_000 * SCALE, 1), ("scopus.ris", 2_000 * SCALE, 2))
+IMPORT_FILES = (("cinahl.ris", 1_500 * SCALE, 1), ("scopus.ris", 1_500 * SCALE, 2))
 
 
 def _import_big(url: str, name: str, records: int, seed: int) -> None:
@@ -257,7 +257,7 @@ def _dedup_snapshot(url: str, _work: Path) -> Snapshot:
     return {"groups": groups, "pairs": pairs}
 
 
-_VOTED_RECORDS = 25
+_VOTED_RECORDS = 10 * SCALE
 
 
 def _vote_setup(url: str, _work: Path) -> None:
@@ -314,7 +314,7 @@ def _vote_snapshot(url: str, _work: Path) -> Snapshot:
     return {"votes": votes, "logged": logged}
 
 
-_TWINS = 20
+_TWINS = 8 * SCALE
 
 
 def _merge_setup(url: str, _work: Path) -> None:
