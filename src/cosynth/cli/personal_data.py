@@ -29,7 +29,13 @@ def personal_data_group() -> None:
     help="An advisory-group member's id (the lead, or the member): their records in the "
     "review. Without it: your own account, reviews and group records.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The JSON file to write (it holds personal data: keep it safe).",
+)
 @click.pass_context
 def export(ctx: click.Context, member_id: int | None, output: Path) -> None:
     """Write one person's data to OUTPUT as JSON."""
