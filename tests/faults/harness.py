@@ -37,7 +37,6 @@ from alembic import command
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from cosynth.cli.main import cli
 from cosynth.domain.roles import Role
 from cosynth.domain.screening.stages import Stage
 from cosynth.domain.screening.votes import Decision
@@ -362,6 +361,8 @@ REPORT_FORMATS = ("html", "md", "docx")
 def _report_steps(url: str, work: Path) -> list[Step]:
     def step() -> None:
         # The command the team runs, writing the files as it writes them.
+        from cosynth.cli.main import cli  # only here: the other operations need no CLI
+
         cli.main(
             ["--db", url, "--as", "alice", "report", "build", "--out", str(work / "report"),
              "--format", ",".join(REPORT_FORMATS)],
