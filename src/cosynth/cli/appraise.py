@@ -38,7 +38,7 @@ def appraise() -> None:
 
 @appraise.command("instruments")
 @click.argument("instrument_id", required=False)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print it as JSON, for scripts.")
 @click.pass_context
 def instruments(ctx: click.Context, instrument_id: str | None, as_json: bool) -> None:
     """List the instruments a review may choose, or show one (its items and answers)."""
@@ -170,7 +170,7 @@ def _points(values: tuple[str, ...]) -> tuple[tuple[str, int], ...] | None:
 @click.option("--appraisers", type=click.IntRange(1), help="Appraisers per study (default 2).")
 @click.option("--unblinded", is_flag=True, help="Let everyone see every judgement at once.")
 @click.option("--amendment", default="", help="Why, once appraisal has started (kept in the log).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print it as JSON, for scripts.")
 @click.pass_context
 def protocol(
     ctx: click.Context,
@@ -320,7 +320,7 @@ def _progress_words(view: StudyAppraisal) -> str:
 @appraise.command("compare")
 @click.argument("record_id", type=int)
 @click.option("--all", "show_all", is_flag=True, help="Every item, not only the differences.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print it as JSON, for scripts.")
 @click.pass_context
 def compare(ctx: click.Context, record_id: int, show_all: bool, as_json: bool) -> None:
     """The appraisers' answers on RECORD_ID side by side, once they have all finished."""
@@ -418,7 +418,7 @@ def agree(ctx: click.Context, record_id: int, item: str, answer: str, rationale:
 
 
 @appraise.command("summary")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print it as JSON, for scripts.")
 @click.pass_context
 def summary(ctx: click.Context, as_json: bool) -> None:
     """Every included study: its appraisal, score, and whether it meets the protocol's rule."""

@@ -115,8 +115,19 @@ def _value(citation: Citation, field: str) -> str:
 
 
 @dedup.command("groups")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1))
-@click.option("--offset", default=0, type=click.IntRange(0))
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1),
+    help="How many groups to list.",
+)
+@click.option(
+    "--offset",
+    default=0,
+    type=click.IntRange(0),
+    help="Skip this many groups first (for the next page).",
+)
 @click.pass_context
 def groups(ctx: click.Context, limit: int, offset: int) -> None:
     """List the current duplicate groups and why each was formed."""

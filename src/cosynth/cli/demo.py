@@ -47,7 +47,13 @@ REPORT_FOLDER = "report"
     show_default=True,
     help="Serve the web app on 127.0.0.1 once the demo is built.",
 )
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="The port to serve the demo on.",
+)
 @pass_context
 def demo(context: Context, folder: Path, serve: bool, port: int) -> None:
     """Build the demo review (the paper's question, a team, sample exports) in --out; serve it."""

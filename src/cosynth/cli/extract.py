@@ -131,7 +131,12 @@ def import_form(ctx: click.Context, file: Path, note: str) -> None:
 
 @form.command("export")
 @click.option("--version", "version", type=int, help="An earlier version (default: the latest).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write it to this file (default: print it).",
+)
 @click.pass_context
 def export_form(ctx: click.Context, version: int | None, output: Path | None) -> None:
     """The form as TOML (to edit and import again)."""
@@ -160,10 +165,11 @@ def comment(ctx: click.Context, field_key: str, text: str) -> None:
     type=click.Choice([kind.value for kind in FieldKind if kind is not FieldKind.GROUP]),
     default=FieldKind.TEXT.value,
     show_default=True,
+    help="What kind of answer the field takes.",
 )
 @click.option("--choice", "choices", multiple=True, help="A choice (repeat for each).")
 @click.option("--help-text", default="", help="Guidance for the extractors.")
-@click.option("--required", is_flag=True)
+@click.option("--required", is_flag=True, help="Propose that every extraction must fill the field.")
 @click.option("--why", default="", help="Why the field is needed.")
 @click.pass_context
 def propose(
@@ -192,7 +198,7 @@ def propose(
 
 @form.command("accept")
 @click.argument("proposal_id", type=int)
-@click.option("--note", default="")
+@click.option("--note", default="", help="A note for the new version of the form (what changed).")
 @click.pass_context
 def accept(ctx: click.Context, proposal_id: int, note: str) -> None:
     """Accept proposal PROPOSAL_ID into a new version of the form (the lead)."""
@@ -327,7 +333,12 @@ def status(ctx: click.Context) -> None:
 
 
 @extract.command("export")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write it to this file (default: print it).",
+)
 @click.pass_context
 def export(ctx: click.Context, output: Path | None) -> None:
     """The consensus values as CSV: one row per study, one column per field."""

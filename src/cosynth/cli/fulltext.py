@@ -108,7 +108,7 @@ def seek(ctx: click.Context, record_id: int) -> None:
 
 
 @fulltext.command("summary")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print it as JSON, for scripts.")
 @click.pass_context
 def summary(ctx: click.Context, as_json: bool) -> None:
     """Reports sought, not retrieved, assessed, excluded with reasons, included (PRISMA 2020)."""

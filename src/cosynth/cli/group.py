@@ -165,13 +165,17 @@ def member_list(ctx: click.Context) -> None:
 
 @member.command("consent")
 @click.argument("who")
-@click.option("--involvement/--no-involvement", default=True)
+@click.option(
+    "--involvement/--no-involvement",
+    default=True,
+    help="Whether they agree to take part (--no-involvement: they do not).",
+)
 @click.option("--named", is_flag=True, help="May be named in the acknowledgements.")
 @click.option("--quoted", is_flag=True, help="Their words may be quoted.")
 @click.option("--contacted", is_flag=True, help="May be contacted about later work.")
 @click.option("--withdraw", is_flag=True, help="They withdraw their consent.")
 @date_option("--on", help="The date (default: today).")
-@click.option("--note", default="")
+@click.option("--note", default="", help="A note kept with the consent.")
 @click.pass_context
 def member_consent(
     ctx: click.Context,
@@ -204,10 +208,11 @@ def member_consent(
     "preferred",
     type=click.Choice([f.value for f in PreferredFormat]),
     default=PreferredFormat.EMAIL.value,
+    help="How papers should reach them.",
 )
-@click.option("--language", default="English")
-@click.option("--large-print", is_flag=True)
-@click.option("--easy-read", is_flag=True)
+@click.option("--language", default="English", help="The language papers should be in.")
+@click.option("--large-print", is_flag=True, help="Papers in large print.")
+@click.option("--easy-read", is_flag=True, help="Papers in easy read.")
 @click.option("--adjustments", default="", help="Other adjustments, in words.")
 @click.pass_context
 def member_access(
@@ -239,12 +244,17 @@ def meeting() -> None:
 
 @meeting.command("add")
 @date_option("--on", help="The day it was held.", required=True)
-@click.option("--mode", type=click.Choice([m.value for m in MeetingMode]), required=True)
-@click.option("--title", default="")
+@click.option(
+    "--mode",
+    type=click.Choice([m.value for m in MeetingMode]),
+    required=True,
+    help="How the group met.",
+)
+@click.option("--title", default="", help="A short title for the meeting.")
 @phase_option
 @click.option("--attendee", "attendees", multiple=True, help="Who came (id or name; repeat).")
-@click.option("--agenda", default="")
-@click.option("--minutes", default="")
+@click.option("--agenda", default="", help="What the meeting was to cover.")
+@click.option("--minutes", default="", help="What was said and agreed (can be added later).")
 @click.pass_context
 def meeting_add(
     ctx: click.Context,
@@ -385,7 +395,7 @@ def roundtable() -> None:
 @roundtable.command("add")
 @date_option("--on", help="The day it was held.", required=True)
 @click.option("--minutes", type=int, required=True, help="How long it ran, in minutes.")
-@click.option("--title", default="")
+@click.option("--title", default="", help="A short title for the roundtable.")
 @click.option("--meeting", "meeting_id", type=int, help="The meeting it was part of.")
 @click.pass_context
 def roundtable_add(
@@ -426,8 +436,8 @@ def transcript_import(ctx: click.Context, roundtable_id: int, file: Path) -> Non
 @group.command("rate")
 @click.argument("amount")
 @date_option("--from", "from_on", help="From this date on.", required=True)
-@click.option("--currency", default="GBP")
-@click.option("--note", default="")
+@click.option("--currency", default="GBP", help="The currency of AMOUNT (ISO 4217 code).")
+@click.option("--note", default="", help="A note kept with the rate (e.g. the policy it follows).")
 @click.pass_context
 def rate(ctx: click.Context, amount: str, from_on: date, currency: str, note: str) -> None:
     """Set the hourly rate: AMOUNT such as 25.00 (a new rate applies from its date on)."""
@@ -514,7 +524,12 @@ def contribution(
 
 
 @group.command("gripp2")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write it to this file (default: print it).",
+)
 @click.option(
     "--set",
     "texts",

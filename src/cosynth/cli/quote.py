@@ -38,7 +38,7 @@ def quote() -> None:
 @click.option("--page", default="", help="The page as printed (e.g. 241).")
 @click.option("--report", "report_id", type=int, help="The full text to check the quote in.")
 @click.option("--pdf-page", type=int, help="The page's number in the PDF (counting from 1).")
-@click.option("--note", default="")
+@click.option("--note", default="", help="A note kept with the quote.")
 @click.pass_context
 def add(
     ctx: click.Context,
@@ -92,7 +92,12 @@ def list_quotes(ctx: click.Context, study: str | None) -> None:
 
 @quote.command("export")
 @click.option("--study", default=None, help="Only this study (record id or label).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write it to this file (default: print it).",
+)
 @click.pass_context
 def export(ctx: click.Context, study: str | None, output: Path | None) -> None:
     """The quotes as CSV."""

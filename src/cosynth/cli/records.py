@@ -21,8 +21,19 @@ from cosynth.services import records as record_service
 @click.group(invoke_without_command=True)
 @click.option("--search", "-s", default=None, help="Only records whose title, abstract, "
               "journal or DOI contain this (or whose PMID or year equals it).")  # fmt: skip
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 100_000))
-@click.option("--offset", default=0, type=click.IntRange(0))
+@click.option(
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="How many records to list.",
+)
+@click.option(
+    "--offset",
+    default=0,
+    type=click.IntRange(0),
+    help="Skip this many records first (for the next page).",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line, for scripts.")
 @click.pass_context
 def records(ctx: click.Context, search: str | None, limit: int, offset: int, as_json: bool) -> None:

@@ -102,6 +102,7 @@ def members(ctx: click.Context) -> None:
     type=click.Choice([role.value for role in Role]),
     default=Role.REVIEWER.value,
     show_default=True,
+    help="Their role in the review.",
 )
 @click.option("--name", "display_name", default="", help="Their name as the team knows it.")
 @pass_context
@@ -115,8 +116,19 @@ def add_member(context: Context, username: str, role: str, display_name: str) ->
 
 
 @click.command("log")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
-@click.option("--offset", default=0, type=click.IntRange(0))
+@click.option(
+    "--limit",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="How many entries to show.",
+)
+@click.option(
+    "--offset",
+    default=0,
+    type=click.IntRange(0),
+    help="Skip this many entries first (for the next page).",
+)
 @pass_context
 def log(context: Context, limit: int, offset: int) -> None:
     """The review's audit log, newest first (the lead only)."""

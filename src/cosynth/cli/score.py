@@ -127,7 +127,12 @@ def scales(ctx: click.Context) -> None:
 
 @score.command("scheme")
 @click.option("--scale", "chosen", multiple=True, help="A scale to score on (repeat for several).")
-@click.option("--combination", type=click.Choice([c.value for c in Combination]), default="sum")
+@click.option(
+    "--combination",
+    type=click.Choice([c.value for c in Combination]),
+    default="sum",
+    help="How the levels on the scales combine into one score.",
+)
 @click.option(
     "--switch-on", "switched_on", multiple=True, help="An optional level, e.g. Co-delivery."
 )

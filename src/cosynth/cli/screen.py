@@ -76,11 +76,21 @@ def screen(ctx: click.Context, stage: str, order: str, calibration: bool) -> Non
 @screen.command("next")
 @stage_option
 @click.option(
-    "--order", type=click.Choice([o.value for o in Order]), default="ranked", show_default=True
+    "--order",
+    type=click.Choice([o.value for o in Order]),
+    default="ranked",
+    show_default=True,
+    help="The screening order: ranked by active learning, by date, at random, or as imported.",
 )
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1))
-@click.option("--calibration", is_flag=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1),
+    help="How many records to show.",
+)
+@click.option("--calibration", is_flag=True, help="The calibration sample's records.")
+@click.option("--json", "as_json", is_flag=True, help="Print it as JSON, for scripts.")
 @click.pass_context
 def next_records(
     ctx: click.Context, stage: str, order: str, limit: int, calibration: bool, as_json: bool
@@ -202,7 +212,7 @@ def _vote_words(cast: Vote) -> str:
 
 @screen.command("progress")
 @stage_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print it as JSON, for scripts.")
 @click.pass_context
 def progress(ctx: click.Context, stage: str, as_json: bool) -> None:
     """How far the stage has got, and each reviewer's share still to do."""
@@ -249,7 +259,7 @@ def progress(ctx: click.Context, stage: str, as_json: bool) -> None:
 
 @screen.command("conflicts")
 @stage_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print it as JSON, for scripts.")
 @click.pass_context
 def conflicts(ctx: click.Context, stage: str, as_json: bool) -> None:
     """Records whose votes disagree, with every vote and the advisers' views beside them."""
@@ -358,7 +368,7 @@ def stop(ctx: click.Context, stage: str, rationale: str, yes: bool) -> None:
 @screen.command("agreement")
 @stage_option
 @click.option("--calibration", is_flag=True, help="Agreement in the calibration round.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print it as JSON, for scripts.")
 @click.pass_context
 def agreement(ctx: click.Context, stage: str, calibration: bool, as_json: bool) -> None:
     """Cohen's kappa per reviewer pair, and Fleiss' kappa or Krippendorff's alpha overall."""
@@ -418,14 +428,19 @@ def _agreement_json(found: Agreement) -> dict[str, Any]:
 @stage_option
 @click.option("--reviewers", type=int, default=None, help="Votes required per record.")
 @click.option("--blinded/--not-blinded", default=None, help="Hide votes until all are in.")
-@click.option("--assignment", type=click.Choice([a.value for a in Assignment]), default=None)
+@click.option(
+    "--assignment",
+    type=click.Choice([a.value for a in Assignment]),
+    default=None,
+    help="Who screens: everyone, or only the people each record is assigned to.",
+)
 @click.option("--include-if", "inclusion", multiple=True, help="An inclusion criterion (repeat).")
 @click.option("--exclude-if", "exclusion", multiple=True, help="An exclusion criterion (repeat).")
 @click.option(
     "--reason", "reasons", multiple=True, help="An exclusion reason (repeat; replaces the list)."
 )
 @click.option("--amendment", default="", help="Why, when screening has started.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print it as JSON, for scripts.")
 @click.pass_context
 def protocol(
     ctx: click.Context,
@@ -512,7 +527,13 @@ def assign(
 
 @screen.command("split")
 @click.option("--between", "members", multiple=True, required=True, help="A reviewer (repeat).")
-@click.option("--seed", default=0, show_default=True, type=int)
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="The random seed that shares the records out (the same seed, the same shares).",
+)
 @stage_option
 @click.pass_context
 def split(ctx: click.Context, members: tuple[str, ...], seed: int, stage: str) -> None:
@@ -525,7 +546,13 @@ def split(ctx: click.Context, members: tuple[str, ...], seed: int, stage: str) -
 
 @screen.command("calibrate")
 @click.option("--size", type=int, required=True, help="How many records in the sample.")
-@click.option("--seed", default=0, show_default=True, type=int)
+@click.option(
+    "--seed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="The random seed that draws the sample (the same seed, the same sample).",
+)
 @stage_option
 @click.pass_context
 def calibrate(ctx: click.Context, size: int, seed: int, stage: str) -> None:
@@ -542,7 +569,13 @@ def calibrate(ctx: click.Context, size: int, seed: int, stage: str) -> None:
 
 @screen.command("export")
 @stage_option
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The CSV file to write.",
+)
 @click.pass_context
 def export(ctx: click.Context, stage: str, output: Path) -> None:
     """Write every vote you may see (history included) to a CSV file."""

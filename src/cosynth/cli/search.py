@@ -73,7 +73,13 @@ def frameworks() -> None:
 
 
 @question.command("set")
-@click.option("--framework", "framework_id", default="spices", show_default=True)
+@click.option(
+    "--framework",
+    "framework_id",
+    default="spices",
+    show_default=True,
+    help="The question framework (see `cosynth search question frameworks`).",
+)
 @click.option(
     "--framework-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -198,7 +204,7 @@ def term() -> None:
 )
 @click.option("--suggested-by-member", type=int, help="The advisory-group member who suggested it.")
 @click.option("--suggested-by", default="", help="The team member (username) who suggested it.")
-@click.option("--note", default="")
+@click.option("--note", default="", help="A note kept with the term.")
 @click.pass_context
 def add_term(
     ctx: click.Context,
@@ -242,7 +248,7 @@ def add_term(
 
 @term.command("remove")
 @click.argument("term_id", type=int)
-@click.option("--reason", default="")
+@click.option("--reason", default="", help="Why it is taken out (kept in the history).")
 @click.pass_context
 def remove_term(ctx: click.Context, term_id: int, reason: str) -> None:
     """Take term TERM_ID out of its block (kept in the history)."""
@@ -348,13 +354,13 @@ def log() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A file holding the exact string (an Ovid strategy's lines).",
 )
-@click.option("--platform", default="")
+@click.option("--platform", default="", help="The platform it was run on, e.g. Ovid, EBSCOhost.")
 @click.option("--limits", default="", help="The limits applied, in words.")
 @click.option("--hits", type=int, help="The number of records the database reported.")
 @click.option(
     "--source", "source_id", type=int, help="The import of its records (see `cosynth sources`)."
 )
-@click.option("--note", default="")
+@click.option("--note", default="", help="A note kept with the search.")
 @click.pass_context
 def add_log(
     ctx: click.Context,

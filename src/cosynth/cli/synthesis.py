@@ -77,7 +77,7 @@ def phase_produce(ctx: click.Context, number: int, text: str) -> None:
 
 @phase.command("complete")
 @click.argument("number", type=PHASE)
-@click.option("--note", default="")
+@click.option("--note", default="", help="What completing it involved.")
 @click.pass_context
 def phase_complete(ctx: click.Context, number: int, note: str) -> None:
     """Complete phase NUMBER."""
@@ -131,7 +131,7 @@ def concept() -> None:
 )
 @click.option("--study", default=None, help="The study it is read in (record id or label).")
 @click.option("--roundtable", "roundtable_id", type=int, help="The roundtable it is read in.")
-@click.option("--description", default="")
+@click.option("--description", default="", help="What the concept means, in a sentence or two.")
 @click.pass_context
 def concept_add(
     ctx: click.Context,
@@ -211,7 +211,7 @@ def _coded(coding: Coding) -> None:
 @click.argument("quote_id", type=int)
 @click.option("--start", type=int, default=0, help="First character of the quote to code.")
 @click.option("--end", type=int, default=None, help="Character after the last (default: all).")
-@click.option("--note", default="")
+@click.option("--note", default="", help="A note kept with the coding.")
 @click.pass_context
 def code_quote(
     ctx: click.Context, concept_id: int, quote_id: int, start: int, end: int | None, note: str
@@ -230,7 +230,7 @@ def code_quote(
 @click.option("--pdf-page", type=int, required=True, help="The page's number in the PDF.")
 @click.option("--start", type=int, required=True, help="First character on the page.")
 @click.option("--end", type=int, required=True, help="Character after the last.")
-@click.option("--note", default="")
+@click.option("--note", default="", help="A note kept with the coding.")
 @click.pass_context
 def code_page(
     ctx: click.Context,
@@ -256,7 +256,7 @@ def code_page(
 @click.option("--report", "report_id", type=int, help="Find them in this full text.")
 @click.option("--transcript", "transcript_id", type=int, help="Find them in this transcript.")
 @click.option("--page", type=int, help="Only on this PDF page (or transcript segment).")
-@click.option("--note", default="")
+@click.option("--note", default="", help="A note kept with the coding.")
 @click.pass_context
 def code_excerpt(
     ctx: click.Context,
@@ -297,7 +297,7 @@ def code_excerpt(
 
 @code.command("withdraw")
 @click.argument("coding_id", type=int)
-@click.option("--reason", default="")
+@click.option("--reason", default="", help="Why it is taken back (kept in the history).")
 @click.pass_context
 def code_withdraw(ctx: click.Context, coding_id: int, reason: str) -> None:
     """Take coding CODING_ID back (it stays in the history)."""
@@ -361,8 +361,18 @@ def order(
 
 
 @synthesis.command("grid")
-@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--xlsx", "xlsx_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the grid to this CSV file.",
+)
+@click.option(
+    "--xlsx",
+    "xlsx_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the grid to this Excel file.",
+)
 @click.pass_context
 def grid(ctx: click.Context, csv_file: Path | None, xlsx_file: Path | None) -> None:
     """The concept x study grid: shown, or written to a CSV or Excel file."""

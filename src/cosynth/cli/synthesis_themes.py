@@ -169,9 +169,14 @@ def theme() -> None:
 
 @theme.command("add")
 @click.argument("name")
-@click.option("--level", type=click.Choice([level.value for level in ThemeLevel]), required=True)
+@click.option(
+    "--level",
+    type=click.Choice([level.value for level in ThemeLevel]),
+    required=True,
+    help="Its level in the hierarchy.",
+)
 @click.option("--parent", "parent_id", type=int, help="The category (or theme) it sits under.")
-@click.option("--description", default="")
+@click.option("--description", default="", help="What it means, in a sentence or two.")
 @click.pass_context
 def add_theme(
     ctx: click.Context, name: str, level: str, parent_id: int | None, description: str
@@ -191,8 +196,8 @@ def add_theme(
 
 @theme.command("revise")
 @click.argument("theme_id", type=int)
-@click.option("--name", default=None)
-@click.option("--description", default=None)
+@click.option("--name", default=None, help="Its new name.")
+@click.option("--description", default=None, help="Its new description.")
 @click.option("--parent", "parent_id", type=int, default=None, help="Move it under this one.")
 @click.option(
     "--position", type=int, default=None, help="Its place among its siblings (1 = first)."
@@ -269,8 +274,19 @@ def tree(ctx: click.Context) -> None:
 
 
 @theme.command("export")
-@click.option("--format", "kind", type=click.Choice(["markdown", "json"]), default="markdown")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "kind",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    help="Markdown to read, or JSON for scripts.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write it to this file (default: print it).",
+)
 @click.pass_context
 def export(ctx: click.Context, kind: str, output: Path | None) -> None:
     """The theme tree and interpretations as Markdown or JSON."""

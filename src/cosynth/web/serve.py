@@ -16,11 +16,22 @@ from cosynth.web.jobs import JobQueue, JobSettings, job_queue
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to listen on (127.0.0.1: this computer only).",
+)
+@click.option("--port", default=8000, show_default=True, type=int, help="The port to listen on.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes (gunicorn, PostgreSQL). 1: one waitress process.")  # fmt: skip
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Threads per process: requests served at once.",
+)
 @click.option("--insecure-cookies", is_flag=True,
               help="Send session cookies over plain http (a laptop without TLS).")  # fmt: skip
 @click.pass_context
