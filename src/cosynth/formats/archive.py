@@ -59,6 +59,11 @@ def open_zip(data: bytes, filename: str) -> Iterator[zipfile.ZipFile]:
 def _check_sizes(archive: zipfile.ZipFile, filename: str) -> None:
     total = 0
     for info in archive.infolist():
+        if not info.filename:
+            # zipfile's own ZipInfo.is_dir() fails on it with IndexError (found by fuzzing).
+            raise ImportFileError(
+                filename, "the archive holds a member with no name; it is damaged"
+            )
         total += info.file_size
         too_big = info.file_size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES
         bomb = info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(

@@ -269,6 +269,8 @@ def _sheet_rows(doc: Document) -> Iterator[tuple[int, list[str]]]:
             doc.filename, f"the Excel workbook cannot be opened ({exc.__class__.__name__}: {exc})"
         ) from None
     try:
+        if not workbook.worksheets:  # found by fuzzing: IndexError before
+            raise ImportFileError(doc.filename, "the workbook has no sheets")
         sheet = workbook.worksheets[0]
         started = False
         for number, values in enumerate(_checked_rows(sheet, doc.filename), start=1):
