@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape, unescape
@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 from werkzeug.test import TestResponse
 
 from cosynth.domain.roles import Role
@@ -205,24 +205,38 @@ def _filled(rule: Rule, defaults: dict[str, str]) -> str:
 
 
 def crawl(
-    app: Flask, lead: Person, start: Iterable[str], *, limit: int = 300
+    app: Flask, lead: Person, start: Iterable[str], *, limit: int = 300, per_page: int = 3
 ) -> tuple[dict[tuple[str, str], str], list[str]]:
-    """(endpoint, method) -> a real URL, from every link and form on the pages alice can open."""
+    """(endpoint, method) -> a real URL, from every link and form on the pages alice can open.
+
+    Also every page opened. A page of one study or one member is opened for
+    `per_page` of them only (the rest are the same page with other ids); a
+    file named in its URL (an export, a figure, a table) is opened every time.
+    """
     adapter = app.url_map.bind("localhost")
     found: dict[tuple[str, str], str] = {}
     seen: set[str] = set()
+    queued: Counter[str] = Counter()
     queue = deque(start)
+    listed: set[str] = set(start)
 
     def note(url: str, method: str) -> str | None:
         path = urlsplit(unescape(url)).path
         if not path.startswith("/") or path.startswith("//"):
             return None
         try:
-            rule, _args = adapter.match(path, method=method, return_rule=True)
+            rule, args = adapter.match(path, method=method, return_rule=True)
         except HTTPException:
             return None
         found.setdefault((rule.endpoint, method), path)
-        return path if rule.endpoint != "static" else None
+        if rule.endpoint == "static" or path in listed:
+            return None
+        by_id = any(isinstance(rule._converters[name], IntegerConverter) for name in args)
+        if by_id and queued[rule.endpoint] >= per_page:
+            return None
+        queued[rule.endpoint] += 1
+        listed.add(path)
+        return path
 
     while queue and len(seen) < limit:
         url = queue.popleft()
@@ -240,7 +254,7 @@ def crawl(
             if link in posted:
                 continue
             path = note(link, "GET")
-            if path and path not in seen and not path.endswith("/logout"):
+            if path and not path.endswith("/logout"):
                 queue.append(path)
     return found, sorted(seen)
 
