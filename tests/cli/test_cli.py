@@ -157,13 +157,21 @@ def test_it_builds_the_demo_review(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Demo review built" in result.output
-    status = runner.invoke(
-        cli, ["--db", str(tmp_path / "demo" / "cosynth.db"), "--as", "alice", "status", "--json"]
-    )
-    counted = json.loads(status.output)
-    assert counted["members"] == 4
-    # five sample exports, and the worked example's ten included studies
-    assert counted["records"] == 4 + 4 + 3 + 3 + 5 + 10
+    db = str(tmp_path / "demo" / "cosynth.db")
+
+    def status(review: str) -> dict[str, int]:
+        shown = runner.invoke(
+            cli, ["--db", db, "--review", review, "--as", "alice", "status", "--json"]
+        )
+        assert shown.exit_code == 0, shown.output
+        counted: dict[str, int] = json.loads(shown.output)
+        return counted
+
+    # Review 1: five sample exports to screen; review 2: the worked example's ten studies.
+    demo, finished = status("1"), status("2")
+    assert demo["members"] == finished["members"] == 4
+    assert demo["records"] == 4 + 4 + 3 + 3 + 5
+    assert finished["records"] == 10
     again = runner.invoke(cli, ["demo", "--out", str(tmp_path / "demo"), "--no-serve"])
     assert again.exit_code == 1
     assert "already exists" in again.output

@@ -380,7 +380,9 @@ def _report_snapshot(_url: str, work: Path) -> Snapshot:
     return {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        # A ".name.partial" file is the command's own scratch copy, never the report's
+        # file: a kill may leave one, as it may leave any temporary file.
+        if path.is_file() and not path.name.endswith(".partial")
     }
 
 

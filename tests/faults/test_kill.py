@@ -51,12 +51,6 @@ def test_it_keeps_exactly_what_was_committed_when_killed(
     assert outcome.operation == operation
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cosynth report build (cli/report.py) writes each file in place: a kill while it "
-    "writes leaves a truncated file beside whole ones. Writing to a temporary name and "
-    "renaming (os.replace) would leave each file whole or absent.",
-)
 @pytest.mark.skipif(ENGINE != "sqlite", reason="files on disk: run once, in the SQLite pass")
 def test_it_leaves_no_half_written_report_file_when_killed_while_writing(
     stores: Stores, tmp_path: Path

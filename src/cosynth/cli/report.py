@@ -50,7 +50,7 @@ def tables(ctx: click.Context, review_id: int | None, folder: Path, formats: str
         written = report_files(tx, review.id, wanted)
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in written.items():
-        (folder / name).write_bytes(data)
+        write_whole(folder / name, data)
     out.print(f"Wrote {len(written)} files to {folder}:")
     for name in sorted(written):
         out.print(f"  {name}")
@@ -88,7 +88,7 @@ def build(ctx: click.Context, review_id: int | None, folder: Path, formats: str)
     for name, data in written.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        write_whole(path, data)
     out.print(f"Wrote the report of review {review.id} ({review.title}) to {folder}:")
     for name in sorted(written):
         if "/" not in name:
@@ -97,3 +97,14 @@ def build(ctx: click.Context, review_id: int | None, folder: Path, formats: str)
     for sub in folders:
         count = sum(1 for name in written if name.startswith(f"{sub}/"))
         out.print(f"  {folder / sub}/ ({count} files)")
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a killed command leaves no half-written file.
+
+    The bytes go to a temporary name beside it, then `Path.replace` (os.replace) renames it
+    over the old one, which POSIX makes atomic (DESIGN.md rule 4).
+    """
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    partial.replace(path)
