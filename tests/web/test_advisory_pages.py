@@ -132,7 +132,8 @@ def test_it_shows_a_refused_answer_beside_its_field_and_keeps_what_was_typed(
     page = text_of(refused)
     assert refused.status_code == 422
     assert "“last May” is not a date like 2023-03-14." in page
-    assert 'id="member-joined_on-error"' in page and 'aria-invalid="true" aria-describedby="member-joined_on-error"' in page
+    assert 'id="member-joined_on-error"' in page
+    assert 'aria-invalid="true" aria-describedby="member-joined_on-error"' in page
     assert 'value="Joan"' in page and 'value="unpaid carer" checked' in page
 
     member_url = group(team, f"/members/{members['margaret']}")
