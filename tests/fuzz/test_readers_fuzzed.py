@@ -10,6 +10,8 @@ coverage-guided fuzzer (fuzz/run.py) runs the same targets for minutes.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from fuzz.targets import seeds_of, targets
 from hypothesis import HealthCheck, given, settings
@@ -19,8 +21,10 @@ from tests.fuzz.timebox import only_cosynth_errors
 
 NAMES = sorted(targets())
 
+# 25 examples a test in the suite (the file runs in seconds); a longer search by hand:
+# COSYNTH_FUZZ_EXAMPLES=2000 pytest tests/fuzz/test_readers_fuzzed.py
 bounded = settings(
-    max_examples=25,
+    max_examples=int(os.environ.get("COSYNTH_FUZZ_EXAMPLES", "25")),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
