@@ -57,3 +57,24 @@ def test_it_answers_every_generated_api_request_without_a_server_error(
 
         fuzz()
     assert not failures, "\n".join(failures)
+
+
+def test_it_refuses_a_nul_character_in_plain_words(
+    app: Flask,  # noqa: F811
+    workspace: Workspace,
+    team: Team,
+) -> None:
+    """Found by schemathesis on PostgreSQL, whose text cannot hold NUL: a 500 before."""
+    ids = import_search(workspace, team)
+    headers = {"Authorization": f"Bearer {issue_token(workspace, 'bob')}"}
+    client = app.test_client()
+    review = f"{PREFIX}/reviews/{team.review_id}"
+    searched = client.get(f"{review}/records?search=a%00b", headers=headers)
+    voted = client.post(
+        f"{review}/screening/title-abstract/records/{ids[0]}/votes",
+        json={"decision": "include", "note": "a\x00b"},
+        headers=headers,
+    )
+    for answer in (searched, voted):
+        assert answer.status_code == 400, answer.get_data(as_text=True)
+        assert "NUL" in answer.get_json()["error"]["message"]

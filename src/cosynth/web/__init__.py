@@ -12,7 +12,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from cosynth.services.workspace import open_workspace
-from cosynth.web import api, auth, errors, headers, i18n, ids, jobs, kept
+from cosynth.web import api, auth, errors, headers, i18n, ids, inputs, jobs, kept
 from cosynth.web.settings import WebSettings
 from cosynth.web.views import (
     account,
@@ -70,6 +70,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     headers.init_app(app)
+    inputs.init_app(app)
     kept.init_app(app)
     jobs.init_app(app, settings)
     for blueprint in (
