@@ -4,9 +4,11 @@ pat reads the strategy; axe finds nothing on any of the pages."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from cosynth.domain.advisory import MemberKind
 from cosynth.services import advisory_group
@@ -66,10 +68,10 @@ def test_alice_builds_the_search_and_pat_reads_it(
     assert pubmed.inner_text() == '("integrated care"[tiab]) AND (coproduction[tiab])'
     alice.context.grant_permissions(["clipboard-read", "clipboard-write"])
     alice.get_by_role("button", name="Copy the PubMed string").click()
-    assert alice.locator('[data-copied="string-pubmed"]').inner_text() in {
-        "Copied.",
-        "Could not copy: select the string and copy it by hand.",
-    }
+    # The clipboard answers asynchronously: wait for the status line to say which way it went.
+    expect(alice.locator('[data-copied="string-pubmed"]')).to_have_text(
+        re.compile(r"^(Copied\.|Could not copy: select the string and copy it by hand\.)$")
+    )
     problems += violations(alice, "alice", "strings")
     alice.get_by_role("link", name="Search log").click()
     problems += violations(alice, "alice", "search log")
