@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
@@ -29,7 +27,7 @@ from cosynth.domain.checklists import (
     checklist_from_dict,
 )
 from cosynth.errors import CosynthError, DataFileError, InputError
-from cosynth.formats.instruments import line_of
+from cosynth.formats.instruments import line_of, read_toml
 
 CHECKLISTS_GROUP = "cosynth.checklists"
 MAX_FILE_SIZE = 1_000_000
@@ -44,8 +42,6 @@ COLUMNS = (
     "Reported in the manuscript",
 )
 
-_TOML_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)")
-
 
 @dataclass(frozen=True, slots=True)
 class ChecklistFile:
@@ -58,30 +54,7 @@ class ChecklistFile:
 
 def read_checklist(data: bytes | str, filename: str) -> ChecklistFile:
     """Read one checklist file, or raise `DataFileError` naming the file and the line."""
-    if isinstance(data, bytes):
-        if len(data) > MAX_FILE_SIZE:
-            raise DataFileError(filename, "the file is too large for a reporting checklist")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise DataFileError(
-                filename, "the file is not UTF-8 text; save it as UTF-8", line=line
-            ) from None
-    else:
-        text = data
-    try:
-        table = tomllib.loads(text)
-    # Also a number longer than int() reads (ValueError) and arrays or tables nested
-    # thousands deep (RecursionError): found by fuzzing, issue 10.
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
-        found = _TOML_LINE.search(str(exc))
-        problem = _TOML_LINE.sub("", str(exc)).strip(" .")
-        raise DataFileError(
-            filename,
-            f"this is not valid TOML ({problem})",
-            line=int(found.group(1)) if found else None,
-        ) from None
+    text, table = read_toml(data, filename, what="a reporting checklist", max_size=MAX_FILE_SIZE)
     try:
         checklist = checklist_from_dict(table)
     except ChecklistDataError as exc:

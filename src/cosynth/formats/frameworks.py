@@ -7,8 +7,6 @@ the same way, naming the file and the line of the key at fault.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
@@ -16,12 +14,10 @@ from importlib.resources import files
 
 from cosynth.domain.search import Framework, FrameworkDataError, framework_from_dict
 from cosynth.errors import CosynthError, DataFileError
-from cosynth.formats.instruments import line_of
+from cosynth.formats.instruments import line_of, read_toml
 
 FRAMEWORKS_GROUP = "cosynth.frameworks"
 MAX_FILE_SIZE = 200_000
-
-_TOML_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,30 +31,7 @@ class FrameworkFile:
 
 def read_framework(data: bytes | str, filename: str) -> FrameworkFile:
     """Read one framework file, or raise `DataFileError` naming the file and the line."""
-    if isinstance(data, bytes):
-        if len(data) > MAX_FILE_SIZE:
-            raise DataFileError(filename, "the file is too large for a question framework")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise DataFileError(
-                filename, "the file is not UTF-8 text; save it as UTF-8", line=line
-            ) from None
-    else:
-        text = data
-    try:
-        table = tomllib.loads(text)
-    # Also a number longer than int() reads (ValueError) and arrays or tables nested
-    # thousands deep (RecursionError): found by fuzzing, issue 10.
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
-        found = _TOML_LINE.search(str(exc))
-        problem = _TOML_LINE.sub("", str(exc)).strip(" .")
-        raise DataFileError(
-            filename,
-            f"this is not valid TOML ({problem})",
-            line=int(found.group(1)) if found else None,
-        ) from None
+    text, table = read_toml(data, filename, what="a question framework", max_size=MAX_FILE_SIZE)
     try:
         framework = framework_from_dict(table)
     except FrameworkDataError as exc:

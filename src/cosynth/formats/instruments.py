@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from importlib.resources import files
+from typing import Any
 
 from cosynth.domain.appraisal.instruments import (
     Instrument,
@@ -41,9 +42,26 @@ class InstrumentFile:
 
 def read_instrument(data: bytes | str, filename: str) -> InstrumentFile:
     """Read one instrument file, or raise `DataFileError` naming the file and the line."""
+    text, table = read_toml(data, filename, what="an appraisal instrument", max_size=MAX_FILE_SIZE)
+    try:
+        instrument = instrument_from_dict(table)
+    except InstrumentDataError as exc:
+        where = line_of(text, exc.path, exc.value)
+        raise DataFileError(filename, exc.problem, line=where) from None
+    return InstrumentFile(filename=filename, text=text, instrument=instrument)
+
+
+def read_toml(
+    data: bytes | str, filename: str, *, what: str, max_size: int
+) -> tuple[str, dict[str, Any]]:
+    """The text of a TOML data file and its table, or a `DataFileError` naming file and line.
+
+    Shared by every data file read this way (instruments, checklists, question
+    frameworks): too large, not UTF-8, or not TOML are refused alike.
+    """
     if isinstance(data, bytes):
-        if len(data) > MAX_FILE_SIZE:
-            raise DataFileError(filename, "the file is too large for an appraisal instrument")
+        if len(data) > max_size:
+            raise DataFileError(filename, f"the file is too large for {what}")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -65,12 +83,7 @@ def read_instrument(data: bytes | str, filename: str) -> InstrumentFile:
             f"this is not valid TOML ({problem})",
             line=int(found.group(1)) if found else None,
         ) from None
-    try:
-        instrument = instrument_from_dict(table)
-    except InstrumentDataError as exc:
-        where = line_of(text, exc.path, exc.value)
-        raise DataFileError(filename, exc.problem, line=where) from None
-    return InstrumentFile(filename=filename, text=text, instrument=instrument)
+    return text, table
 
 
 def line_of(text: str, path: Path, value: object = None) -> int | None:
