@@ -26,7 +26,12 @@ from datetime import datetime
 from cosynth.domain.backup import BACKUP_FORMAT, BACKUP_FORMAT_VERSION, BackupManifest, StoreDump
 from cosynth.errors import ImportFileError
 from cosynth.formats.archive import open_zip, read_member, safe_member_name
-from cosynth.formats.review_archive import _json, _load_json, _mapping_of, _table
+from cosynth.formats.review_archive import (
+    json_bytes,
+    load_json_member,
+    mapping_of,
+    read_table_member,
+)
 
 MANIFEST = "manifest.json"
 EXTENSION = "cosynth-backup"
@@ -39,7 +44,7 @@ def write_backup(
     members: dict[str, bytes] = {}
     for table in dump.tables:
         body = {"table": table.name, "columns": list(table.columns), "rows": list(table.rows)}
-        members[f"tables/{table.name}.json"] = _json(body)
+        members[f"tables/{table.name}.json"] = json_bytes(body)
     for name, data in dump.files.items():
         if not safe_member_name(name) or not name.startswith("files/"):
             raise ValueError(f"not a backup file member name: {name!r}")
@@ -58,7 +63,7 @@ def write_backup(
     stamp = max(created_at.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in [(MANIFEST, _json(manifest)), *members.items()]:
+        for name, data in [(MANIFEST, json_bytes(manifest)), *members.items()]:
             info = zipfile.ZipInfo(name, date_time=stamp)
             packed = name.startswith("files/") and name.endswith(".pdf")
             info.compress_type = zipfile.ZIP_STORED if packed else zipfile.ZIP_DEFLATED
@@ -98,7 +103,7 @@ def read_backup(data: bytes, filename: str) -> tuple[BackupManifest, StoreDump]:
             contents[name] = body
     tables = []
     for table_name, count in manifest.row_counts.items():
-        table = _table(contents, table_name, filename)
+        table = read_table_member(contents, table_name, filename)
         if len(table.rows) != count:
             raise ImportFileError(
                 filename,
@@ -123,7 +128,7 @@ def _manifest(archive: zipfile.ZipFile, filename: str) -> BackupManifest:
         raise ImportFileError(
             filename, "this is not a cosynth backup (it has no manifest.json)"
         ) from None
-    raw = _load_json(read_member(archive, MANIFEST, filename), MANIFEST, filename)
+    raw = load_json_member(read_member(archive, MANIFEST, filename), MANIFEST, filename)
     if not isinstance(raw, dict) or raw.get("format") != BACKUP_FORMAT:
         kind = raw.get("format") if isinstance(raw, dict) else None
         hint = (
@@ -150,8 +155,8 @@ def _manifest(archive: zipfile.ZipFile, filename: str) -> BackupManifest:
     tables, members = raw.get("tables"), raw.get("members")
     well_formed = (
         all(isinstance(value, str) and value for value in fields.values())
-        and _mapping_of(tables, int)
-        and _mapping_of(members, str)
+        and mapping_of(tables, int)
+        and mapping_of(members, str)
     )
     if not well_formed:
         raise ImportFileError(filename, "the backup's manifest is incomplete; it is damaged")

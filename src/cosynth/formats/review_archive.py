@@ -51,7 +51,7 @@ def write_archive(
     members: dict[str, bytes] = {}
     for table in dump.tables:
         body = {"table": table.name, "columns": list(table.columns), "rows": list(table.rows)}
-        members[f"tables/{table.name}.json"] = _json(body)
+        members[f"tables/{table.name}.json"] = json_bytes(body)
     for name, data in dump.files.items():
         if not safe_member_name(name) or not name.startswith("files/"):
             raise ValueError(f"not an archive file member name: {name!r}")
@@ -70,7 +70,7 @@ def write_archive(
     stamp = created_at.timetuple()[:6]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in [(MANIFEST, _json(manifest)), *members.items()]:
+        for name, data in [(MANIFEST, json_bytes(manifest)), *members.items()]:
             info = zipfile.ZipInfo(name, date_time=max(stamp, (1980, 1, 1, 0, 0, 0)))
             # PDFs are compressed already; deflating them again only costs time.
             packed = name.startswith("files/") and name.endswith(".pdf")
@@ -79,7 +79,7 @@ def write_archive(
     return buffer.getvalue()
 
 
-def _json(value: Any) -> bytes:
+def json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -115,7 +115,7 @@ def read_archive(data: bytes, filename: str) -> tuple[ArchiveManifest, ReviewDum
             contents[name] = body
     tables = []
     for table_name, count in manifest.row_counts.items():
-        table = _table(contents, table_name, filename)
+        table = read_table_member(contents, table_name, filename)
         if len(table.rows) != count:
             raise ImportFileError(
                 filename,
@@ -136,7 +136,7 @@ def read_archive(data: bytes, filename: str) -> tuple[ArchiveManifest, ReviewDum
 
 
 def _manifest(archive: zipfile.ZipFile, filename: str) -> ArchiveManifest:
-    raw = _load_json(_manifest_bytes(archive, filename), MANIFEST, filename)
+    raw = load_json_member(_manifest_bytes(archive, filename), MANIFEST, filename)
     if not isinstance(raw, dict) or raw.get("format") != ARCHIVE_FORMAT:
         raise ImportFileError(filename, "this is not a cosynth review archive (no manifest)")
     version = raw.get("format_version")
@@ -157,8 +157,8 @@ def _manifest(archive: zipfile.ZipFile, filename: str) -> ArchiveManifest:
     tables, members, review = raw.get("tables"), raw.get("members"), raw.get("review")
     well_formed = (
         all(isinstance(value, str) and value for value in fields.values())
-        and _mapping_of(tables, int)
-        and _mapping_of(members, str)
+        and mapping_of(tables, int)
+        and mapping_of(members, str)
         and isinstance(review, dict)
         and isinstance(review.get("title"), str)
         and isinstance(review.get("id"), int)
@@ -189,20 +189,20 @@ def _manifest_bytes(archive: zipfile.ZipFile, filename: str) -> bytes:
     return read_member(archive, MANIFEST, filename)
 
 
-def _mapping_of(value: object, kind: type) -> bool:
+def mapping_of(value: object, kind: type) -> bool:
     return isinstance(value, dict) and all(
         isinstance(key, str) and isinstance(item, kind) and not isinstance(item, bool)
         for key, item in value.items()
     )
 
 
-def _table(contents: Mapping[str, bytes], name: str, filename: str) -> TableDump:
+def read_table_member(contents: Mapping[str, bytes], name: str, filename: str) -> TableDump:
     member = f"tables/{name}.json"
     if member not in contents:
         raise ImportFileError(
             filename, f"the archive has no table {name} ({member}); it is damaged"
         )
-    body = _load_json(contents[member], member, filename)
+    body = load_json_member(contents[member], member, filename)
     ok = (
         isinstance(body, dict)
         and body.get("table") == name
@@ -221,7 +221,7 @@ def _table(contents: Mapping[str, bytes], name: str, filename: str) -> TableDump
     )
 
 
-def _load_json(data: bytes, member: str, filename: str) -> Any:
+def load_json_member(data: bytes, member: str, filename: str) -> Any:
     try:
         return json.loads(data.decode("utf-8"))
     # ValueError: a number too long for int(); RecursionError: nesting thousands deep.

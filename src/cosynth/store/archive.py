@@ -216,7 +216,7 @@ def _is_binary(type_: Any) -> bool:
     return issubclass(affinity, LargeBinary) or affinity.__name__ == "_Binary"
 
 
-def _id_column(table: Table) -> str | None:
+def id_column(table: Table) -> str | None:
     """The name of the table's own integer id, when it has one (a one-column key)."""
     key = list(table.primary_key.columns)
     if len(key) == 1 and _affinity(key[0].type) is Integer:
@@ -276,7 +276,7 @@ def dump_review(
                 title = str(row["title"])
             rows.append(
                 tuple(
-                    _encode(table, name, row[name], row=row, index=index, files=files)
+                    encode_value(table, name, row[name], row=row, index=index, files=files)
                     for name in columns
                 )
             )
@@ -287,7 +287,7 @@ def dump_review(
     )  # fmt: skip
 
 
-def _encode(
+def encode_value(
     table: Table,
     name: str,
     value: Any,
@@ -303,7 +303,7 @@ def _encode(
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bytes | memoryview):
-        key = _id_column(table)
+        key = id_column(table)
         member = f"files/{table.name}/{name}/{row[key] if key else index}"
         files[member + _suffix(row.get("filename"))] = bytes(value)
         return member + _suffix(row.get("filename"))
@@ -336,7 +336,7 @@ def load_review(session: Session, dump: ReviewDump, *, metadata: MetaData = Base
     for table in tables:
         rows = dumps[table.name]
         assert rows is not None
-        key = _id_column(table)
+        key = id_column(table)
         if key is None:
             continue
         position = rows.columns.index(key)
@@ -404,7 +404,7 @@ def _fresh_ids(connection: Connection, table: Table, count: int) -> list[int]:
     """
     if count == 0:
         return []
-    key = _id_column(table)
+    key = id_column(table)
     assert key is not None
     if connection.dialect.name == "postgresql":
         drawn = connection.execute(
@@ -437,10 +437,10 @@ def _decoded_row(
     for column in table.columns:
         value = given[column.name]
         where = f"{table.name}.{column.name}"
-        decoded[column.name] = _decoded(column.type, value, where, files)
+        decoded[column.name] = decoded_value(column.type, value, where, files)
         if value is None:
             continue
-        if column.primary_key and column.name == _id_column(table):
+        if column.primary_key and column.name == id_column(table):
             decoded[column.name] = maps[table.name][value]
         for fk in column.foreign_keys:
             decoded[column.name] = _mapped(maps, fk.column.table.name, value, where)
@@ -460,7 +460,7 @@ def _decoded_row(
     return decoded
 
 
-def _decoded(type_: Any, value: Any, where: str, files: Mapping[str, bytes]) -> Any:
+def decoded_value(type_: Any, value: Any, where: str, files: Mapping[str, bytes]) -> Any:
     if value is None:
         return None
     affinity = _affinity(type_)
@@ -581,7 +581,7 @@ def upgrade_dump(dump: ReviewDump) -> ReviewDump:
                     assert found is not None
                     values = [
                         {
-                            name: _decoded(
+                            name: decoded_value(
                                 table.c[name].type, value, f"{table.name}.{name}", dump.files
                             )
                             for name, value in zip(found.columns, row, strict=True)
@@ -609,7 +609,7 @@ def canonical_rows(
     ranks: dict[str, dict[int, int]] = {}
     for table in review_tables(metadata):
         found = dump.table(table.name)
-        key = _id_column(table)
+        key = id_column(table)
         if found is None or key is None:
             continue
         position = found.columns.index(key)
@@ -653,7 +653,7 @@ def _ranked(
         return dump.files[value]
     column = table.c[name]
     where = f"{table.name}.{name}"
-    if column.primary_key and name == _id_column(table):
+    if column.primary_key and name == id_column(table):
         return ranks[table.name][value]
     for fk in column.foreign_keys:
         return _mapped(ranks, fk.column.table.name, value, where)

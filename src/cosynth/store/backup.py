@@ -30,7 +30,7 @@ from cosynth.domain.archive import TableDump
 from cosynth.domain.backup import StoreDump
 from cosynth.domain.jobs import JobStatus
 from cosynth.errors import InputError
-from cosynth.store.archive import _decoded, _encode, _id_column, schema_revisions
+from cosynth.store.archive import decoded_value, encode_value, id_column, schema_revisions
 from cosynth.store.engine import alembic_config, make_engine, upgrade
 from cosynth.store.schema import Base
 from cosynth.store.session import short_reason
@@ -77,7 +77,7 @@ def dump_store(session: Session, *, revision: str, metadata: MetaData = Base.met
             row = dict(found)
             rows.append(
                 tuple(
-                    _encode(table, name, row[name], row=row, index=index, files=files)
+                    encode_value(table, name, row[name], row=row, index=index, files=files)
                     for name in columns
                 )
             )
@@ -110,7 +110,7 @@ def load_store(session: Session, dump: StoreDump, *, metadata: MetaData = Base.m
         where = f"{table.name}.{{}}"
         values = [
             {
-                name: _decoded(table.c[name].type, value, where.format(name), dump.files)
+                name: decoded_value(table.c[name].type, value, where.format(name), dump.files)
                 for name, value in zip(found.columns, row, strict=True)
             }
             for row in found.rows
@@ -163,7 +163,7 @@ def reset_id_sequences(session: Session, metadata: MetaData = Base.metadata) -> 
     if session.get_bind().dialect.name != "postgresql":
         return
     for table in store_tables(metadata):
-        key = _id_column(table)
+        key = id_column(table)
         if key is None:
             continue
         largest = select(func.max(table.c[key])).scalar_subquery()
