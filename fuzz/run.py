@@ -2,6 +2,7 @@
 
     python fuzz/run.py                       # every target, 600 s each (issue 10)
     python fuzz/run.py --seconds 180 ris csv # some targets, 3 minutes each
+    python fuzz/run.py --cpu ris             # until ris has had 600 s of a processor
 
 Each target's corpus (its seeds and every input that reached new code) is kept
 in fuzz/corpus/<target>/, so a later run goes on from there; what crashed or
@@ -13,16 +14,21 @@ fuzz/results/summary.json, merged with earlier runs of other targets.
 
 A run is niced, single-process, and stops a target at its time even when it
 hangs; libFuzzer's own limits catch a slow input (-timeout) and a runaway
-allocation (-rss_limit_mb).
+allocation (-rss_limit_mb). Each run records its wall seconds and the processor
+seconds its fuzzer used: on a shared machine a niced fuzzer gets less than the
+wall clock, so `--cpu` keeps starting the target again until the processor
+seconds, not the wall seconds, reach the time asked for.
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -83,17 +89,33 @@ def regressions_of(name: str) -> list[Path]:
     return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
-def fuzz(name: str, seconds: int) -> dict[str, Any]:
-    """Run one target for `seconds` (restarting it after a hang or crash); its figures."""
+def _child_cpu_seconds() -> float:
+    """Processor seconds (user and system) used so far by the children this process waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def fuzz(name: str, seconds: int, *, by_cpu: bool = False) -> dict[str, Any]:
+    """Run one target for `seconds` (restarting it after a hang or crash); its figures.
+
+    With `by_cpu`, the time that counts is the fuzzer's processor time.
+    """
     corpus = seed_corpus(name)
     findings = FUZZ / "findings" / name
     findings.mkdir(parents=True, exist_ok=True)
     harness = FUZZ / f"fuzz_{name}.py"
     executions = 0
     started = time.monotonic()
+    cpu_start = _child_cpu_seconds()
     wall_start = time.time()
     restarts = 0
-    while (left := seconds - (time.monotonic() - started)) > 5 and restarts < 20:
+
+    def time_left() -> float:
+        if by_cpu:
+            return seconds - (_child_cpu_seconds() - cpu_start)
+        return seconds - (time.monotonic() - started)
+
+    while (left := time_left()) > 5 and restarts < 40:
         command = [
             sys.executable,
             str(harness),
@@ -132,6 +154,7 @@ def fuzz(name: str, seconds: int) -> dict[str, Any]:
     return {
         "target": name,
         "seconds": round(time.monotonic() - started),
+        "cpu_seconds": round(_child_cpu_seconds() - cpu_start),
         "executions": executions,
         "corpus": sum(1 for _ in corpus.iterdir()),
         # What this run found (older findings stay in the folder until someone files them).
@@ -144,14 +167,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("targets", nargs="*", help="targets to run (default: all)")
     parser.add_argument("--seconds", type=int, default=600, help="seconds per target")
+    parser.add_argument(
+        "--cpu", action="store_true", help="count the fuzzer's processor seconds, not wall seconds"
+    )
     args = parser.parse_args()
     names = args.targets or sorted(targets())
     unknown = set(names) - set(targets())
     if unknown:
         parser.error(f"no such target: {', '.join(sorted(unknown))}")
     for name in names:
-        print(f"{name}: {args.seconds} s", flush=True)
-        row = fuzz(name, args.seconds)
+        print(f"{name}: {args.seconds} s{' of a processor' if args.cpu else ''}", flush=True)
+        row = fuzz(name, args.seconds, by_cpu=args.cpu)
         row["ran_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         print(f"  {row['executions']} executions, findings: {row['findings']}", flush=True)
         record(row)
@@ -161,26 +187,40 @@ def record(row: dict[str, Any]) -> None:
     """Put one target's figures into the summary, keeping the other targets' rows.
 
     Runs add up: a target's seconds, executions and findings are every run's
-    together, and each run is listed under "runs".
+    together, and each run is listed under "runs". Two runs (one a processor
+    each) may finish at once, so the summary is read and written under a lock.
     """
+    SUMMARY.parent.mkdir(parents=True, exist_ok=True)
+    with (SUMMARY.parent / ".summary.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _merge(row)
+
+
+def _merge(row: dict[str, Any]) -> None:
     results: dict[str, dict[str, Any]] = {}
+    header: dict[str, Any] = {}
     if SUMMARY.exists():
-        results = {entry["target"]: entry for entry in json.loads(SUMMARY.read_text())["targets"]}
+        header = json.loads(SUMMARY.read_text())
+        results = {entry["target"]: entry for entry in header.pop("targets")}
     earlier = results.get(str(row["target"]), {})
     runs: list[dict[str, Any]] = [
         *earlier.get("runs", []),
-        {key: row[key] for key in ("seconds", "executions", "findings", "ran_at")},
+        {
+            key: row[key]
+            for key in ("seconds", "cpu_seconds", "executions", "findings", "ran_at")
+            if key in row
+        },
     ]
     results[str(row["target"])] = {
         **row,
         "seconds": sum(int(run["seconds"]) for run in runs),
+        "cpu_seconds": sum(int(run.get("cpu_seconds", 0)) for run in runs),
         "executions": sum(int(run["executions"]) for run in runs),
         "findings": sorted({name for run in runs for name in run["findings"]}),
         "runs": runs,
     }
-    SUMMARY.parent.mkdir(parents=True, exist_ok=True)
     rows = [results[key] for key in sorted(results)]
-    SUMMARY.write_text(json.dumps({"targets": rows}, indent=2) + "\n")
+    SUMMARY.write_text(json.dumps({**header, "targets": rows}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

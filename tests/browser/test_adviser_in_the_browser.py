@@ -7,7 +7,7 @@ by posting answers, which the link-following scan cannot reach).
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Page
 
 from cosynth.domain.screening.stages import Stage
 from cosynth.domain.screening.votes import Decision
@@ -17,6 +17,7 @@ from cosynth.services.records import list_records
 from cosynth.services.workspace import Workspace
 from tests.browser.axe_scan import assert_no_violations, violations
 from tests.browser.conftest import SignIn, Site
+from tests.browser.navigation import follow
 from tests.browser.searches import search_export, study_pdf
 from tests.conftest import Team
 
@@ -46,17 +47,6 @@ def assigned(site: Site, workspace: Workspace, team: Team) -> int:
     with workspace.transaction(team.adviser) as tx:
         accounts.set_preferences(tx, adviser_mode=True)
     return record
-
-
-def follow(page: Page, target: Locator) -> None:
-    """Move to a link or button and press Enter, then wait for the page it leads to.
-
-    From the keyboard: a mouse click at the link's place can land on the PDF
-    viewer while it is still laying itself out in the frame above.
-    """
-    target.focus()
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def step(page: Page, problems: list[str], label: str) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import argon2
 import pytest
 from argon2 import PasswordHasher
-from playwright.sync_api import Browser, Locator, Page
+from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
 
 from cosynth.domain.screening.stages import Stage
@@ -37,6 +37,7 @@ from cosynth.services.worked_synthesis import build_worked_synthesis, load_worke
 from cosynth.services.workspace import Workspace
 from cosynth.web import WebSettings, create_app
 from tests.browser.conftest import _QuietHandler
+from tests.browser.navigation import follow
 from tests.browser.searches import study_pdf
 
 pytestmark = pytest.mark.browser
@@ -98,17 +99,6 @@ def demo(db_url: str, workspace: Workspace) -> Iterator[tuple[str, int, int]]:
         thread.join(timeout=10)
         server.server_close()
         app.extensions["cosynth.workspace"].close()
-
-
-def follow(page: Page, target: Locator) -> None:
-    """Move to a link or button and press Enter, then wait for the page it leads to.
-
-    From the keyboard, as the adviser test does: a click can land on the PDF
-    viewer while it is still laying itself out.
-    """
-    target.focus()
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
 
 
 def shot(page: Page, name: str, heading: str) -> None:

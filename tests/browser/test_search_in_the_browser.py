@@ -15,6 +15,7 @@ from cosynth.services import advisory_group
 from cosynth.services.workspace import Workspace
 from tests.browser.axe_scan import assert_no_violations, violations
 from tests.browser.conftest import SignIn
+from tests.browser.navigation import follow
 from tests.conftest import Team
 
 pytestmark = pytest.mark.browser
@@ -31,7 +32,7 @@ def test_alice_builds_the_search_and_pat_reads_it(
         )  # fmt: skip
     alice = sign_in("alice")
     alice.goto(f"/reviews/{rid}")
-    alice.get_by_role("link", name="Question and search").click()
+    follow(alice, alice.get_by_role("link", name="Question and search"))
     problems = violations(alice, "alice", "question (empty)")
     alice.get_by_label("S: Setting").fill("Health and care services within integrated care")
     alice.get_by_label("I: Intervention").fill("Co-production")
@@ -43,7 +44,7 @@ def test_alice_builds_the_search_and_pat_reads_it(
     assert alice.get_by_role("cell", name="Co-production", exact=True).is_visible()
     problems += violations(alice, "alice", "question")
 
-    alice.get_by_role("link", name="Search terms").click()
+    follow(alice, alice.get_by_role("link", name="Search terms"))
     with alice.expect_navigation():
         alice.get_by_role("button", name="One block for each element of the question").click()
     problems += violations(alice, "alice", "strategy")
@@ -63,7 +64,7 @@ def test_alice_builds_the_search_and_pat_reads_it(
         intervention.get_by_role("button", name="Add the term").click()
     problems += violations(alice, "alice", "strategy with terms")
 
-    alice.get_by_role("link", name="Strings for each database").click()
+    follow(alice, alice.get_by_role("link", name="Strings for each database"))
     pubmed = alice.locator("#string-pubmed")
     assert pubmed.inner_text() == '("integrated care"[tiab]) AND (coproduction[tiab])'
     alice.context.grant_permissions(["clipboard-read", "clipboard-write"])
@@ -73,7 +74,7 @@ def test_alice_builds_the_search_and_pat_reads_it(
         re.compile(r"^(Copied\.|Could not copy: select the string and copy it by hand\.)$")
     )
     problems += violations(alice, "alice", "strings")
-    alice.get_by_role("link", name="Search log").click()
+    follow(alice, alice.get_by_role("link", name="Search log"))
     problems += violations(alice, "alice", "search log")
 
     pat = sign_in("pat")
