@@ -11,6 +11,7 @@ from rich.table import Table
 
 from cosynth.cli.context import Context, pass_context
 from cosynth.cli.output import out
+from cosynth.domain.password_reset import parse_valid_for
 from cosynth.domain.roles import Role
 from cosynth.errors import InputError
 from cosynth.services import accounts as account_service
@@ -45,7 +46,7 @@ def _new_password(prompt: str) -> str:
 
 @click.group()
 def user() -> None:
-    """Accounts for the web app: add one, change your password."""
+    """Accounts for the web app: add one, change your password, make a reset link."""
 
 
 @user.command("add")
@@ -100,6 +101,38 @@ def change_password(context: Context, password_stdin: bool) -> None:
     with context.tx() as tx:
         account_service.change_password(tx, current, new)
     out.print(f"Changed the password of {context.actor}; their other web sessions are signed out.")
+
+
+@user.command("reset-link")
+@click.argument("username")
+@click.option(
+    "--valid-for",
+    default="60m",
+    show_default=True,
+    help="How long the link works: minutes, hours or days (30m, 2h, 1d; 5 minutes to 7 days).",
+)
+@pass_context
+def reset_link(context: Context, username: str, valid_for: str) -> None:
+    """Make a link for USERNAME to set a new password (for the server's administrator).
+
+    cosynth sends no mail: hand the link over yourself. It works once, and any
+    older link for the same account stops working.
+    """
+    lifetime = parse_valid_for(valid_for)
+    with context.tx() as tx:
+        reset, token = account_service.issue_reset_link(tx, username, valid_for=lifetime)
+    out.print(
+        f"A password reset link for [bold]{reset.username}[/], "
+        f"working once until {_when(reset.expires_at)}."
+    )
+    out.print(
+        "Send it to them yourself, after the web app's address (https://cosynth.example.org):"
+    )
+    click.echo(f"/reset/{token}")
+    out.print(
+        "[yellow]It is shown only this once[/] (only a fingerprint of it is kept). "
+        "Anyone holding it can set their password: send it by a way you know reaches them."
+    )
 
 
 # cosynth invite and cosynth invitations

@@ -1,7 +1,7 @@
-"""Accounts for the web app: signing in, invitations to a review, and API tokens.
+"""Accounts for the web app: signing in, invitations, API tokens and password reset links.
 
 Passwords are kept only as argon2id hashes (RFC 9106; argon2-cffi's defaults),
-and invitation and API tokens only as SHA-256 digests: a copy of the database
+and invitation, API and reset tokens only as SHA-256 digests: a copy of the database
 gives away none of them. A 256-bit random token needs no slow hash, because it
 cannot be guessed from a list the way a password can.
 """
@@ -32,17 +32,25 @@ from cosynth.domain.accounts import (
     sign_in_wait,
     wait_in_words,
 )
+from cosynth.domain.password_reset import (
+    DEFAULT_VALID_FOR,
+    LINK_NOT_OPEN,
+    PasswordReset,
+    check_valid_for,
+)
 from cosynth.domain.review import Review
 from cosynth.domain.roles import Permission, Role
 from cosynth.errors import (
     CosynthError,
     InputError,
     NotFoundError,
+    PermissionDeniedError,
     SignInError,
     ThrottledError,
 )
 from cosynth.services.workspace import Tx
 from cosynth.store import accounts as account_store
+from cosynth.store import password_resets as reset_store
 from cosynth.store import reviews as review_store
 
 NO_MATCH = "That username and password do not match an account."
@@ -231,6 +239,29 @@ def _commit_and_raise(tx: Tx, error: CosynthError) -> NoReturn:
     """Keep what the transaction wrote (a failed attempt), then refuse."""
     tx.session.commit()
     raise error
+
+
+def _refuse_if_link_guessing(tx: Tx, remote_addr: str) -> None:
+    """`ThrottledError` after too many wrong reset links from one address, like sign-in."""
+    key = _reset_attempts_key(remote_addr)
+    failures = account_store.failures_since(tx.session, key, tx.now - FAILURE_WINDOW)
+    if len(failures) < MAX_FAILURES:
+        return
+    began = failures[-MAX_FAILURES]
+    wait = sign_in_wait(len(failures), seconds_since_first=(tx.now - began).total_seconds())
+    if wait is None:
+        return
+    raise ThrottledError(
+        f"Reset links from here are paused for {wait_in_words(wait)}, because of too many "
+        "links that did not work; this slows down anyone trying to guess one.",
+        retry_after=wait,
+    )
+
+
+def _reset_attempts_key(remote_addr: str) -> str:
+    # Kept with the sign-in attempts, under a name no username can have (a space,
+    # brackets): a wrong link names no account, so the address is what is counted.
+    return f"(reset link) {remote_addr[:100]}"
 
 
 def _checked_display_name(display_name: str) -> str:
@@ -479,3 +510,124 @@ def revoke_api_token(tx: Tx, token_id: int) -> None:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# password reset links
+
+
+def issue_reset_link(
+    tx: Tx, username: str, *, valid_for: timedelta = DEFAULT_VALID_FOR
+) -> tuple[PasswordReset, str]:
+    """A link for `username` to set a new password: the record and its secret token.
+
+    No permission is asked: the server's administrator calls this from the
+    command line. The token is shown this once; only its digest is kept. Any
+    older link for the same account stops working.
+    """
+    user = account_store.get_user(tx.session, normalise_username(username))
+    if user is None:
+        raise NotFoundError(f"There is no account called {normalise_username(username)}.")
+    return _issue_reset(tx, user.username, check_valid_for(valid_for), review_id=None)
+
+
+def issue_reset_link_for_member(
+    tx: Tx, review_id: int, username: str, *, valid_for: timedelta = DEFAULT_VALID_FOR
+) -> tuple[PasswordReset, str]:
+    """The review's lead makes a reset link for a member of the review, to hand over.
+
+    Only for someone whose every review the lead also leads: a link sets the
+    password of the whole account, and a lead of one review must not be able to
+    take over a member's place in a review that is not theirs. Anyone else's
+    link comes from the server's administrator.
+    """
+    tx.require(review_id, Permission.MANAGE_MEMBERS)
+    name = normalise_username(username)
+    if review_store.role_of(tx.session, review_id, name) is None:
+        raise NotFoundError(f"{name} is not a member of review {review_id}.")
+    if account_store.get_user(tx.session, name) is None:
+        raise InputError(
+            f"{name} has no account on this server yet, so has no password to reset: "
+            "invite them instead."
+        )
+    elsewhere = [
+        review.id
+        for review in review_store.reviews_of(tx.session, name)
+        if review_store.role_of(tx.session, review.id, tx.actor) != Role.LEAD
+    ]
+    if elsewhere:
+        raise PermissionDeniedError(
+            f"{name} is also on reviews you do not lead, so only the server's administrator "
+            f"can make them a reset link (`cosynth user reset-link {name}`)."
+        )
+    return _issue_reset(tx, name, check_valid_for(valid_for), review_id=review_id)
+
+
+def _issue_reset(
+    tx: Tx, username: str, valid_for: timedelta, *, review_id: int | None
+) -> tuple[PasswordReset, str]:
+    reset_store.revoke_open_resets(tx.session, username, at=tx.now)
+    token = secrets.token_urlsafe(32)
+    reset = reset_store.insert_reset(
+        tx.session,
+        username,
+        token_hash=_digest(token),
+        created_by=tx.actor,
+        created_at=tx.now,
+        expires_at=tx.now + valid_for,
+    )
+    tx.log(
+        "password reset link issued",
+        review_id,
+        username=username,
+        reset_id=reset.id,
+        expires_at=reset.expires_at.isoformat(),
+    )  # never the token
+    return reset, token
+
+
+def reset_for(tx: Tx, token: str, *, remote_addr: str = "") -> PasswordReset:
+    """The open reset link with this token, or `InputError` with the same words whether it
+    is wrong, used, replaced or expired (`ThrottledError` after too many wrong ones).
+
+    A wrong link is committed as a failed attempt before the error is raised:
+    call this in a transaction of its own.
+    """
+    _refuse_if_link_guessing(tx, remote_addr)
+    token = token.strip()
+    found = (
+        reset_store.reset_by_hash(tx.session, _digest(token))
+        if 0 < len(token) <= _TOKEN_MAX
+        else None
+    )
+    if found is None or found.status(tx.now) != "open":
+        _record_attempt(tx, _reset_attempts_key(remote_addr), succeeded=False, remote_addr="")
+        _commit_and_raise(tx, InputError(LINK_NOT_OPEN))
+    return found
+
+
+def reset_password(tx: Tx, token: str, new: str, *, remote_addr: str = "") -> User:
+    """Set a new password with a reset link: the link is used up, and every session of the
+    account ends (a copied cookie included).
+
+    Like `reset_for`, a wrong link is committed before the error is raised.
+    """
+    reset = reset_for(tx, token, remote_addr=remote_addr)
+    check_new_password(new, reset.username)
+    if not reset_store.mark_reset_used(tx.session, reset.id, at=tx.now):
+        raise InputError(LINK_NOT_OPEN)  # someone sent the same link a moment ago
+    new_hash = _hasher.hash(normalise_password(new))
+    account_store.set_password_hash(tx.session, reset.username, new_hash, changed_at=tx.now)
+    account_store.set_signed_out(tx.session, reset.username, tx.now)
+    _record_attempt(tx, _reset_attempts_key(remote_addr), succeeded=True, remote_addr="")
+    # In the log as the account's own act: whoever held the link acted as them.
+    replace(tx, actor=reset.username).log(
+        "password reset", None, username=reset.username, reset_id=reset.id
+    )
+    user = account_store.get_user(tx.session, reset.username)
+    assert user is not None
+    return user
+
+
+def list_reset_links(tx: Tx, username: str) -> list[PasswordReset]:
+    """Every reset link made for `username`, oldest first (the administrator's view)."""
+    return reset_store.resets_of(tx.session, normalise_username(username))

@@ -66,6 +66,7 @@ OUTSIDE_REVIEW: dict[str, str] = {
     ),
     "api_tokens": "a script's token is a credential of the installation that issued it",
     "login_attempts": "sign-in attempts guard one installation's accounts",
+    "password_resets": "a reset link is a credential of the installation that issued it",
     "invitations": (
         "an invitation's token is a credential of the installation that sent it; "
         "the people it invited are members already, or can be invited again"

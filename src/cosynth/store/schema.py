@@ -10,6 +10,7 @@ from __future__ import annotations
 from cosynth.store import (
     advisory_tables,
     checklist_tables,
+    password_resets,
     search_run_tables,
     search_tables,
     synthesis_tables,
@@ -21,6 +22,7 @@ __all__ = [
     "Base",
     "advisory_tables",
     "checklist_tables",
+    "password_resets",
     "search_run_tables",
     "search_tables",
     "synthesis_tables",
