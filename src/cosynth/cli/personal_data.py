@@ -1,4 +1,4 @@
-"""`cosynth personal-data export`: one person's data, as JSON, on their request (UK GDPR)."""
+"""`cosynth personal-data export` and `erase`: one person's data, on their request (UK GDPR)."""
 
 from __future__ import annotations
 
@@ -50,14 +50,36 @@ def export(ctx: click.Context, member_id: int | None, output: Path) -> None:
 
 
 @personal_data_group.command("erase")
-@click.option("--member", "member_id", type=int, required=True, help="The group member's id.")
-@click.confirmation_option(
-    prompt="Erase this member's name, answers and access needs for good?",
-    help="Erase without asking.",
+@click.option("--member", "member_id", type=int, help="An advisory-group member's id (the lead).")
+@click.option(
+    "--account",
+    "username",
+    help="An account holder's username (the server's administrator): their name, e-mail and "
+    "password go, and their work in every review stays under a tombstone.",
 )
+@click.option("--yes", is_flag=True, help="Erase without asking.")
 @click.pass_context
-def erase(ctx: click.Context, member_id: int) -> None:
-    """Erase an advisory-group member's personal details on their request (the lead)."""
+def erase(ctx: click.Context, member_id: int | None, username: str | None, yes: bool) -> None:
+    """Erase a person's personal details on their request: an advisory-group member's
+    (--member, the lead) or an account holder's (--account, the server's administrator)."""
+    if (member_id is None) == (username is None):
+        raise click.UsageError("Name one person: --member ID or --account USERNAME.")
+    if username is not None:
+        if not yes:
+            click.confirm(
+                f"Erase the account {username}: name, e-mail, password and sessions, for good?",
+                abort=True,
+            )
+        with _context(ctx).tx() as tx:
+            tombstone = personal_data.erase_account(tx, username)
+        click.echo(
+            f"Erased the account {username}. Their votes, judgements and codings are kept, "
+            f"as {tombstone!r}; their sessions, API tokens and reset links no longer work."
+        )
+        return
+    assert member_id is not None
+    if not yes:
+        click.confirm("Erase this member's name, answers and access needs for good?", abort=True)
     with _context(ctx).review_tx() as (tx, review):
         erased = personal_data.erase_group_member(tx, review.id, member_id)
     click.echo(

@@ -24,8 +24,18 @@ their part in the review stays attributed. Hours and payments (dates and
 amounts) are kept: they are financial records the organisation must keep
 (Article 17(3)(b)). Not yet erased: their name where others typed it in free
 text (meeting minutes, roundtable transcripts' speakers, action notes).
-An account holder's erasure is not built: their username is how every vote
-and judgement in the review is attributed.
+
+Erasure, for an account holder (the server's administrator only, from the
+command line): their username is how every vote, judgement, coding and audit
+entry is attributed, so it is renamed, in every table at once, to a
+tombstone, "erased account N" (a name no one can sign up with). Their
+display name becomes "a former member (erased)"; their e-mail address,
+password hash and preferences go; their sessions, API tokens, reset links and
+the open invitations they made stop working; their sign-in attempts are
+deleted, and any advisory-group record linked to the account is erased as
+above. Nothing they contributed is removed, so every review keeps its
+screening decisions, agreement and PRISMA counts. Not erased: their name
+where others typed it in free text, and backups taken before.
 """
 
 from __future__ import annotations
@@ -35,14 +45,17 @@ import json
 from datetime import date, datetime
 from enum import Enum
 
+from cosynth.domain.accounts import normalise_username
 from cosynth.domain.advisory import GroupMember
 from cosynth.domain.roles import Permission
 from cosynth.errors import NotFoundError
 from cosynth.services import accounts, advisory_group, remuneration, reviews
 from cosynth.services.workspace import Tx
 from cosynth.store import advisory as advisory_store
+from cosynth.store import erasure as erasure_store
 
 FORMAT = "cosynth personal data export, version 1"
+ERASED_DISPLAY_NAME = "a former member (erased)"
 
 
 def account_export(tx: Tx) -> bytes:
@@ -106,6 +119,30 @@ def erase_group_member(tx: Tx, review_id: int, member_id: int) -> GroupMember:
     advisory_store.erase_member(tx.session, member_id, tombstone=f"Erased member {member_id}")
     tx.log("group member erased", review_id, member=member_id)  # ids only, never the name
     return advisory_group.get_group_member(tx, review_id, member_id)
+
+
+def erase_account(tx: Tx, username: str) -> str:
+    """Erase an account holder on their request (the server's administrator; no review
+    permission is asked). Their contributions stay, under the tombstone returned."""
+    user = accounts.get_user(tx, username)
+    if user is None:
+        raise NotFoundError(f"There is no account called {normalise_username(username)}.")
+    tombstone = f"erased account {user.id}"
+    for review_id, member_id in erasure_store.linked_group_members(tx.session, user.username):
+        advisory_store.erase_member(tx.session, member_id, tombstone=f"Erased member {member_id}")
+        tx.log("group member erased", review_id, member=member_id)
+    erasure_store.erase_account(
+        tx.session,
+        user.username,
+        tombstone=tombstone,
+        display_name=ERASED_DISPLAY_NAME,
+        at=tx.now,
+    )
+    # Never the name that was; an administrator erasing their own account is logged
+    # under the tombstone too.
+    actor = tombstone if tx.actor == user.username else tx.actor
+    dataclasses.replace(tx, actor=actor).log("account erased", None, username=tombstone)
+    return tombstone
 
 
 def _group_member_data(tx: Tx, review_id: int, member_id: int) -> dict[str, object]:

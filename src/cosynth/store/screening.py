@@ -20,6 +20,7 @@ from cosynth.domain.screening.stages import (
 )
 from cosynth.domain.screening.votes import Decision, Resolution, ResolutionMethod, Vote
 from cosynth.store.dedup import current_groups
+from cosynth.store.erasure import ERASED_HASH
 from cosynth.store.savepoints import insert_or_concurrent, next_sequence
 from cosynth.store.tables import (
     AssignmentRow,
@@ -32,6 +33,7 @@ from cosynth.store.tables import (
     ReviewRow,
     SourceRow,
     StageProtocolRow,
+    UserRow,
     VoteRow,
 )
 
@@ -188,10 +190,16 @@ def stage_version(session: Session, review_id: int, stage: Stage) -> StageVersio
         .where(DuplicateGroupRow.review_id == review_id)
         .scalar_subquery()
     )
+    # Erasing an account renames its votes in place (the one rewrite of history), and
+    # the count of erased accounts is what tells every process that it happened.
+    erased = (
+        select(func.count(UserRow.id)).where(UserRow.password_hash == ERASED_HASH).scalar_subquery()
+    )
     columns = [
         *counted(SourceRow, SourceRow.review_id == review_id),
         *counted(DuplicateGroupRow, DuplicateGroupRow.review_id == review_id),
         dissolved,
+        erased,
         *counted(
             StageProtocolRow,
             StageProtocolRow.review_id == review_id,
