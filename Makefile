@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 COSYNTH_TEST_PG ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?= -n 2
 
-.PHONY: demo test lint docs test-sqlite test-postgres postgres benchmarks translations clean
+.PHONY: demo test lint docs test-sqlite test-postgres test-package postgres benchmarks translations clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -21,7 +21,7 @@ demo: $(STAMP)
 	rm -rf demo
 	$(BIN)/cosynth demo --out demo
 
-test: lint docs test-sqlite test-postgres
+test: lint docs test-sqlite test-postgres test-package
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -40,6 +40,12 @@ test-sqlite: $(STAMP)
 
 test-postgres: $(STAMP) postgres
 	COSYNTH_TEST_DB=$(COSYNTH_TEST_PG) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The sdist and the wheel, built from a clean copy of the tree and installed (no extras)
+# in a fresh venv made with $(PYTHON), then used from outside the checkout: `cosynth
+# --version`, `cosynth demo --no-serve`, `cosynth serve` (scripts/check-package.py).
+test-package: $(STAMP)
+	$(BIN)/python scripts/check-package.py --python "$(PYTHON)"
 
 postgres:
 	@scripts/ensure-postgres "$(COSYNTH_TEST_PG)"
