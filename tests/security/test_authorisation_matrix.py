@@ -37,6 +37,7 @@ from tests.security.walk import (
     build_review,
     crawl,
     readable,
+    reset_token,
     shows_carols_vote,
     targets,
     walk,
@@ -78,7 +79,7 @@ def test_it_matches_the_checked_in_authorisation_matrix(
     people = {persona: Person(app, workspace, who) for persona, who in PERSONAS.items()}
     review = f"/reviews/{team.review_id}"
     found, crawled = crawl(app, people["lead"], [review, f"{review}/group", f"{review}/synthesis"])
-    defaults = {"review_id": str(team.review_id), "stage": STAGE}
+    defaults = {"review_id": str(team.review_id), "stage": STAGE, "token": reset_token(workspace)}
     leaks: list[tuple[str, str, str]] = []
     seen_by_lead: list[str] = []  # where the checks found carol's vote: they can see it
     private = personal_details(synthesis)

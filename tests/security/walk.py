@@ -98,6 +98,14 @@ def build_review(workspace: Workspace, team: Team) -> WorkedSynthesis:
     return synthesis
 
 
+def reset_token(workspace: Workspace) -> str:
+    """An open password reset link for olive, to fill a route's <token>: the reset page is
+    then walked as it is used (a made-up token would only meet the throttle)."""
+    with workspace.transaction("admin") as tx:
+        _reset, token = accounts.issue_reset_link(tx, "olive")
+    return token
+
+
 def readable(body: bytes) -> str:
     """A body as text to search: a ZIP (an archive, the report's ZIP, a Word file) is
     opened and every member read; anything else is read as UTF-8."""
