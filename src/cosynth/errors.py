@@ -54,6 +54,19 @@ class StoreError(CosynthError):
     """The database cannot be opened, reached or upgraded."""
 
 
+class MissingExtraError(CosynthError):
+    """A feature needs an optional part of cosynth that is not installed (a pip extra).
+
+    A laptop installs plain `cosynth`; PostgreSQL, gunicorn workers and a Redis
+    job queue come with extras (pyproject's [project.optional-dependencies]).
+    """
+
+    def __init__(self, feature: str, extra: str) -> None:
+        super().__init__(f"{feature} needs the {extra} extra: pip install 'cosynth[{extra}]'")
+        self.feature = feature
+        self.extra = extra
+
+
 class ConcurrentChangeError(CosynthError):
     """Someone changed the same thing at the same moment; this change was not made."""
 

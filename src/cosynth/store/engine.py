@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from cosynth.errors import StoreError
+from cosynth.errors import MissingExtraError, StoreError
 from cosynth.store.session import short_reason
 
 DEFAULT_FILE = "cosynth.db"
@@ -47,7 +47,15 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    engine = create_engine(url, pool_pre_ping=True)
+    try:
+        engine = create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        # SQLAlchemy imports the driver here: psycopg comes with the postgres extra.
+        if parsed.get_backend_name() == "postgresql" and (exc.name or "").startswith("psycopg"):
+            raise MissingExtraError("PostgreSQL", "postgres") from None
+        raise StoreError(
+            f"The database driver for {parsed.drivername} is not installed ({exc.name})."
+        ) from None
     event.listen(engine, "begin", _begin_read_only)
     return engine
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, cast
 
@@ -36,6 +37,7 @@ from huey import RedisHuey, SqliteHuey
 from huey.consumer import Consumer
 
 from cosynth.domain.jobs import Job, JobProgress
+from cosynth.errors import MissingExtraError
 from cosynth.services import jobs as job_service
 from cosynth.services.workspace import Workspace, open_workspace
 from cosynth.web.context import transaction
@@ -207,6 +209,9 @@ class _EmbeddedConsumer(Consumer):  # type: ignore[misc]
 
 def _make_huey(settings: JobSettings) -> Any:
     if settings.redis_url:
+        # Huey imports redis only if it is there, and then fails with its own words.
+        if find_spec("redis") is None:
+            raise MissingExtraError("A Redis job queue (COSYNTH_REDIS_URL)", "team")
         return RedisHuey(
             settings.queue, url=settings.redis_url, results=False, immediate=settings.immediate
         )

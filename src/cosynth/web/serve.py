@@ -7,10 +7,12 @@ connections, and the store's transactions keep them from stepping on each other.
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from typing import Any
 
 import click
 
+from cosynth.errors import MissingExtraError
 from cosynth.web import WebSettings, create_app
 from cosynth.web.jobs import JobQueue, JobSettings, job_queue
 
@@ -49,6 +51,8 @@ def serve(  # noqa: PLR0917 - click passes options by keyword
         )
     if workers > 1 and settings.database_url.startswith("sqlite"):
         raise click.UsageError("Several worker processes need PostgreSQL; SQLite serves one.")
+    if workers > 1 and find_spec("gunicorn") is None:
+        raise MissingExtraError("Serving with several worker processes (--workers)", "team")
     click.echo(f"cosynth is serving on http://{host}:{port}/ (Ctrl+C stops it)")
     jobs = JobSettings.from_environment(settings.database_url)
     if not jobs.embedded:
