@@ -194,6 +194,14 @@ def test_it_runs_a_calibration_round_and_shows_its_kappa(run, review: list[int])
     assert json.loads(ok(run("screen", "progress", "--json")).output)["partly_voted"] == 0
 
 
+def test_it_says_why_a_calibration_round_cannot_start_before_an_import(run) -> None:
+    ok(run("init", "--title", "An empty review"))
+    refused = run("screen", "calibrate", "--size", "20")
+    assert refused.exit_code == 1
+    assert "no records at the title and abstract stage to sample yet" in refused.output
+    assert "between 1 and 0" not in refused.output
+
+
 def test_it_shows_alice_the_audit_log_but_not_bob(run, review: list[int]) -> None:
     ok(run("screen", "vote", str(review[0]), "include", who="bob"))
     log = ok(run("log"))

@@ -71,7 +71,7 @@ def test_it_lets_pat_accept_in_a_fresh_browser_and_land_as_an_adviser(
     assert joined.headers["Location"] == f"/reviews/{peer_support}"
     page = pat.get(joined.headers["Location"]).get_data(as_text=True)
     assert "Welcome to Peer support in mental health services." in page
-    assert "You are a adviser in this review." in page
+    assert "You are an adviser in this review." in page
 
 
 def test_it_makes_a_newcomers_account_and_signs_them_in(
@@ -85,7 +85,7 @@ def test_it_makes_a_newcomers_account_and_signs_them_in(
     assert joined.status_code == 303
     assert joined.headers["Location"] == f"/reviews/{peer_support}"
     page = nia.get(joined.headers["Location"]).get_data(as_text=True)
-    assert "You are a adviser in this review." in page and "Sign out (nia)" in page
+    assert "You are an adviser in this review." in page and "Sign out (nia)" in page
     again = visit(None).post("/login", {"username": "nia", "password": form["password"]})
     assert again.status_code == 303
 

@@ -213,6 +213,11 @@ def start_calibration(
             f"Screening at the {stage.label} stage has already started; "
             "a calibration round comes before it."
         )
+    if not state.units:
+        raise InputError(
+            f"There are no records at the {stage.label} stage to sample yet: "
+            "a calibration round draws from the records waiting to be screened."
+        )
     if not 1 <= size <= min(MAX_CALIBRATION_SAMPLE, len(state.units)):
         raise InputError(
             f"A calibration sample must hold between 1 and "

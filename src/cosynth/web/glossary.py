@@ -207,6 +207,14 @@ TERMS: tuple[Term, ...] = (
         ),
     ),
     Term(
+        "roundtable",
+        _l("roundtable"),
+        _l(
+            "A meeting where people who use services, carers and staff talk through what "
+            "the team found, all together and as equals."
+        ),
+    ),
+    Term(
         "screening",
         _l("screening"),
         _l(

@@ -10,7 +10,9 @@ flow) are downloads.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, url_for
+from flask_babel import gettext as _
+from markupsafe import escape
 from werkzeug.wrappers import Response
 
 from cosynth.services import report as report_service
@@ -32,7 +34,7 @@ POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 def index(review_id: int) -> Response:
     with transaction() as tx:
         page = report_service.report_document(tx, review_id, "html")
-    answer = Response(page, mimetype="text/html")
+    answer = Response(_with_way_back(page, review_id), mimetype="text/html")
     answer.headers["Content-Security-Policy"] = POLICY
     answer.headers["X-Content-Type-Options"] = "nosniff"
     return answer
@@ -51,6 +53,15 @@ def download(review_id: int, filename: str) -> Response:
         else:
             data = report_service.report_document(tx, review_id, "docx")
     return _attachment(data, f"review-{review_id}-{filename}", DOWNLOADS[filename])
+
+
+def _with_way_back(page: bytes, review_id: int) -> bytes:
+    """The report as `report build` writes it, with one link back to the review at its top:
+    in the browser it is a page of the app, and a page with no way back strands its reader."""
+    href = escape(url_for("reviews.dashboard", review_id=review_id))
+    back = f'<p class="way-back"><a href="{href}">{escape(_("Back to the review"))}</a></p>'
+
+    return page.replace(b"<body>", b"<body>\n" + back.encode("utf-8"), 1)
 
 
 def _attachment(data: bytes, filename: str, media_type: str) -> Response:
