@@ -45,6 +45,7 @@ import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from importlib.util import find_spec
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -290,6 +291,11 @@ def check_serve(cosynth: Path, database: Path, env: Mapping[str, str], cwd: Path
 
 def check(python: str, work: Path) -> None:
     started = time.monotonic()
+    if find_spec("build") is None:
+        raise CheckFailed(
+            f"{sys.executable} has no `build` package: it comes with the dev extra "
+            "(.venv/bin/pip install -e '.[dev]', or make test-package)."
+        )
     version = source_version(ROOT)
     tree = work / "tree"
     copied = copy_tree(ROOT, tree)
