@@ -139,17 +139,37 @@ def test_it_shows_pat_every_page_of_the_advisers_guide(
         )
         follow(pat, pat.get_by_role("button", name="Continue", exact=True))
         shot(pat, "advice-check", "Check your answers")
+        follow(pat, pat.get_by_role("button", name="Send my answers"))
+        assert "Thank you" in pat.locator("main").inner_text()
 
-        pat.goto(f"/reviews/{example}/extraction/form/suggest")
+        # Each page as the guide reaches it: from the review, by the links it names.
+        pat.goto(f"/reviews/{example}")
+        follow(pat, pat.get_by_role("link", name="Data extraction", exact=True))
+        follow(pat, pat.get_by_role("link", name="Comment on the form or suggest a question"))
         shot(pat, "extraction-suggest", "Help shape the extraction form")
-        pat.goto(f"/reviews/{example}/findings")
+        answers = "See your comments and suggestions, and the lead's answers"
+        assert pat.get_by_role("link", name=answers).count() == 1
+        pat.get_by_label("What do you think?").fill("This should also ask about unpaid carers.")
+        follow(pat, pat.get_by_role("button", name="Send my comment"))
+        # Sending opens the page of your comments and the lead's answers.
+        assert "Comments and suggestions" in pat.get_by_role("heading", level=1).inner_text()
+        assert "also ask about unpaid carers" in pat.locator("main").inner_text()
+
+        pat.goto(f"/reviews/{example}")
+        follow(pat, pat.get_by_role("link", name="What we found"))
         shot(pat, "what-we-found", "What we found")
-        question = pat.locator("fieldset", has_text="Does this match your experience?").first
+        finding = pat.locator("form", has_text="Does this match your experience?").first
+        question = finding.locator("fieldset")
         question.scroll_into_view_if_needed()
         assert question.get_by_role("radio").count() == 3
         if TAKE_SCREENSHOTS:
             pat.screenshot(path=str(IMAGES / "what-we-found-answer.png"))
-        pat.goto(f"/reviews/{example}/group/me")
+        question.get_by_label("This partly matches my experience").check()
+        follow(pat, finding.get_by_role("button", name="Save my answer"))
+        assert "Your answer so far:" in pat.locator("main").inner_text()
+
+        pat.goto(f"/reviews/{example}")
+        follow(pat, pat.get_by_role("link", name="My involvement"))
         shot(pat, "my-involvement", "My involvement")
         assert "Your tasks" in pat.locator("main").inner_text()
     finally:
