@@ -174,3 +174,43 @@ def test_it_shows_pat_every_page_of_the_advisers_guide(
         assert "Your tasks" in pat.locator("main").inner_text()
     finally:
         context.close()
+
+
+REVIEWER_IMAGES = IMAGES.parent.parent / "reviewers" / "img"
+
+
+def test_it_shows_the_reviewers_tutorial_its_key_pages(
+    browser: Browser, demo: tuple[str, int, int]
+) -> None:
+    """The pages the tutorial's "In the web app" notes name, as alice and bob meet them."""
+    base, rid, example = demo
+    for who, password, steps in (
+        ("alice", "lead the review", ("my-reviews", "dashboard", "prisma")),
+        ("bob", "screen with care", ("screening",)),
+    ):
+        context = browser.new_context(base_url=base, viewport={"width": 1024, "height": 720})
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        try:
+            page.goto("/login")
+            page.fill("#username", who)
+            page.fill("#password", password)
+            with page.expect_navigation():
+                page.press("#password", "Enter")
+            for step in steps:
+                if step == "dashboard":
+                    card = page.locator("li.card", has_text=f"Review {rid}")
+                    follow(page, card.get_by_role("link"))
+                    assert f"--review {rid}" in page.locator("main").inner_text()
+                elif step == "prisma":
+                    page.goto(f"/reviews/{example}")
+                    follow(page, page.get_by_role("link", name="The PRISMA 2020 flow diagram"))
+                elif step == "screening":
+                    page.goto(f"/reviews/{rid}")
+                    follow(page, page.get_by_role("link", name="Screen", exact=True).first)
+                assert page.get_by_role("heading", level=1).count() == 1, step
+                if TAKE_SCREENSHOTS:
+                    REVIEWER_IMAGES.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(REVIEWER_IMAGES / f"{step}.png"))
+        finally:
+            context.close()
