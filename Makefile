@@ -9,7 +9,8 @@ PYTEST_ARGS ?= -n 2
 
 .PHONY: demo test lint docs test-sqlite test-postgres test-package postgres benchmarks translations clean
 
-$(STAMP): pyproject.toml
+# The version is read from src/cosynth/__init__.py into the installed metadata.
+$(STAMP): pyproject.toml src/cosynth/__init__.py
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "cosynth needs Python 3.11 or newer (found $$($(PYTHON) --version))."; exit 1; }
 	$(PYTHON) -m venv $(VENV)

@@ -340,8 +340,14 @@ def check(python: str, work: Path) -> None:
             + "\n".join(f"    {name}" for name in missing)
         )
     with tarfile.open(sdist) as archive:
-        if f"{expected}/CHANGELOG.md" not in archive.getnames():
-            raise CheckFailed(f"{sdist.name} lacks CHANGELOG.md (see MANIFEST.in).")
+        for carried in ("CHANGELOG.md", "LICENSE"):
+            if f"{expected}/{carried}" not in archive.getnames():
+                raise CheckFailed(f"{sdist.name} lacks {carried} (see MANIFEST.in).")
+    # The MIT licence asks that its notice go with every copy (PEP 639 puts it here).
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    if not any(name.endswith(".dist-info/licenses/LICENSE") for name in names):
+        raise CheckFailed(f"{wheel.name} lacks the LICENSE (license-files in pyproject.toml).")
     say(
         f"  the wheels from the sdist and from the tree hold the same {len(contents)} files,"
         " every file of src/cosynth among them"

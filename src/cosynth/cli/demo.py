@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import click
@@ -119,9 +121,33 @@ def demo(context: Context, folder: Path, serve: bool, port: int) -> None:
         _serve(context, database, port)
 
 
+def _path_hint() -> str:
+    """How to put `cosynth` on the path, when it is not there (as after `make demo`).
+
+    Named from the interpreter running now, so it is right for a clone's
+    .venv and for any other virtual environment the wheel went into.
+    """
+    if shutil.which("cosynth"):
+        return ""
+    activate = Path(sys.executable).parent / "activate"
+    if activate.exists():
+        return f"Put cosynth on your path first: . {_shown(activate)}"
+    return f"Put cosynth on your path first: add {_shown(activate.parent)} to PATH"
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the working folder when it is inside it (.venv/bin/activate)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _print_command_line_tour(database: Path, demo_id: int, finished_id: int) -> None:
     out.print("\nLook around (the team: alice leads; bob and carol review; pat advises).")
-    out.print("From a clone, put cosynth on your path first: . .venv/bin/activate")
+    hint = _path_hint()
+    if hint:
+        out.print(hint)
     db = f"--db {database}"
     demo = f"{db} --review {demo_id}"
     done = f"{db} --review {finished_id}"
