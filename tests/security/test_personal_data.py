@@ -3,7 +3,8 @@
 pat is a public adviser with an account, and a member of the advisory group
 whose application answers, access needs and payment alice keeps. He may
 export his own data; alice may export any member's; bob, a reviewer, and
-mallory may not. Erasure is not built yet (see services/personal_data.py).
+mallory may not. His advisory-group record is erased here; his account, in
+test_account_erasure.py.
 """
 
 from __future__ import annotations
