@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The PostgreSQL server the suite creates its own throw-away database on.
 COSYNTH_TEST_PG ?= postgresql://postgres@127.0.0.1:5432/postgres
-PYTEST_ARGS ?= -n 2
+# The slowest tests are named at the end of each pass, to keep the suite's time in view.
+PYTEST_ARGS ?= -n 2 --durations=15
 
 .PHONY: demo test lint docs test-sqlite test-postgres test-package postgres benchmarks translations clean
 
