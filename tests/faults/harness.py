@@ -621,8 +621,10 @@ def kill_and_check(
         if child.returncode not in (-signal.SIGKILL, 0):
             raise FaultFound(f"the driver failed before the kill: {err}")
         index = _check_left(op, ref, url, work, committed)
-        # The store opens; one a migration was killed in is brought to head as it opens.
-        open_workspace(url).close()
+        # The store opens; one a migration was killed in is brought to head as it
+        # opens. A kill before the first migration committed leaves the database
+        # empty, and the user runs `cosynth init` again.
+        open_workspace(url, create=op.name == "migration" and index == 0).close()
         if op.name != "migration":
             for step in op.steps(url, work):
                 step()
