@@ -1,6 +1,6 @@
 """Soak: a team screening for minutes on end while a large import and a retrain run.
 
-Run from the repository root (it takes `--minutes` plus the set-up; the
+Run from the repository root (it takes `--warm-up` and `--minutes` plus the set-up; the
 servers are niced):
 
     nice .venv/bin/python benchmarks/soak.py [--minutes 10] [--reviewers 50]
@@ -19,13 +19,19 @@ What runs, all on this machine, each in a process of its own (issue 10, "Load"):
 - `--queue-workers` queue workers, each `cosynth worker` (RedisHuey);
 - `--reviewers` simulated reviewers (web_load.py's `Reviewer`: a browser
   without JavaScript, keep-alive, cookies, CSRF), each reading a record for
-  `--reading` seconds on average before voting, for `--minutes`.
+  `--reading` seconds on average before voting, through the whole run.
 
-After `--warm-up` seconds of screening a `--import-records` import into the
-same review is queued through the job queue (as the import page queues a
-large upload: `services.jobs.queue_import`, then the queue is told), and a
-ranking retrain with it (`services.jobs.queue_ranking`); a retrain is queued
-again every `--retrain-every` seconds while screening goes on.
+The run has two parts, and the reviewers screen through both:
+
+- the warm-up: after `--import-at` seconds a `--import-records` import into
+  the same review is queued through the job queue (as the import page queues
+  a large upload: `services.jobs.queue_import`, then the queue is told).
+  When it is done, one ranking retrain per queue worker is queued at once
+  (`services.jobs.queue_ranking`), so that each worker has ranked the grown
+  review. The warm-up ends when those retrains are done, and not before
+  `--warm-up` seconds;
+- `--minutes` of screening after it, with a retrain queued every
+  `--retrain-every` seconds.
 
 Measured:
 
@@ -40,9 +46,11 @@ Measured:
   each queue worker, Redis) read from /proc every `--sample-every` seconds.
   "Flat" is judged after the warm-up: the median of the last minute's
   samples is within 10% of the median of the first minute after the warm-up.
-  A queue worker reading a 100k-record file grows while it does so; its
-  figures are reported apart, with the import's start and end, so the
-  judgement can be read beside them.
+  The review grows sixfold during the warm-up, and each process's memory
+  grows once with it, the first time it handles the grown review (its
+  features, its stage state): that is why the warm-up lasts until every
+  queue worker has ranked the grown review. The samples of the whole run
+  are kept, so the step can be seen.
 
 Figures go to `benchmarks/results/soak.json` (`--out`).
 """
@@ -252,9 +260,9 @@ class JobWatch:
 
 
 def queue_jobs(
-    store: Store, redis_url: str, folder: Path, data: bytes | None, *, stage: str
+    store: Store, redis_url: str, folder: Path, data: bytes | None, *, stage: str, rankings: int
 ) -> list[tuple[int, str]]:
-    """Queue (the import and) a retrain as the import page and the ranking button do."""
+    """Queue (the import and) retrains as the import page and the ranking button do."""
     from cosynth.domain.screening.stages import Stage
     from cosynth.services import jobs as job_service
     from cosynth.web.jobs import JobQueue, JobSettings
@@ -274,10 +282,11 @@ def queue_jobs(
                 )  # fmt: skip
             queue.enqueue(job.id)
             queued.append((job.id, "import"))
-        with queue.workspace.transaction(store.reviewers[0]) as tx:
-            job = job_service.queue_ranking(tx, store.review_id, stage=Stage(stage))
-        queue.enqueue(job.id)
-        queued.append((job.id, "ranking"))
+        for _ in range(rankings):
+            with queue.workspace.transaction(store.reviewers[0]) as tx:
+                job = job_service.queue_ranking(tx, store.review_id, stage=Stage(stage))
+            queue.enqueue(job.id)
+            queued.append((job.id, "ranking"))
     finally:
         queue.close()
     return queued
@@ -316,15 +325,15 @@ class Soak:
     memory: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     jobs: JobWatch = field(default_factory=JobWatch)
     errors: list[str] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
+    warm_up_jobs: list[int] = field(default_factory=list)
+    warmed_at: float | None = None  # when the last warm-up retrain was done
 
     def at(self) -> float:
         return time.monotonic() - self.started
 
     def monitor(self, until: float, done: threading.Event) -> None:
         """Every `--sample-every` s: each process's RSS, the jobs, deaths; jobs queued on time."""
-        next_retrain = self.args.warm_up
-        import_queued = False
+        next_retrain: float | None = None
         while not done.is_set():
             now = self.at()
             for pid, role in self.team.processes().items():
@@ -334,17 +343,45 @@ class Soak:
             for gone in self.team.dead():
                 if not any(gone in error for error in self.errors):
                     self.errors.append(f"{gone} died at {now:.0f} s")
-            if now >= next_retrain and time.monotonic() < until:
-                data = None if import_queued else self.import_data
-                for job_id, kind in queue_jobs(
-                    self.store, self.redis_url, self.folder, data, stage=web_load.STAGE
-                ):
-                    self.jobs.note(job_id, kind, now)
-                    log(f"  queued {kind} job {job_id} at {now:.0f} s")
-                import_queued = True
-                next_retrain = now + self.args.retrain_every
             self.check_jobs()
+            if not self.jobs.queued and now >= self.args.import_at:
+                self.queue(self.import_data, rankings=0)
+            elif not self.warm_up_jobs and self.status_of("import") == "done":
+                self.warm_up_jobs = self.queue(None, rankings=self.args.queue_workers)
+            elif (
+                self.warmed_at is None
+                and self.warm_up_jobs
+                and all(
+                    self.jobs.queued[job_id]["status"] == "done" for job_id in self.warm_up_jobs
+                )
+            ):
+                self.warmed_at = round(now, 1)
+                next_retrain = now + self.args.retrain_every
+                log(f"  every queue worker has ranked the grown review at {now:.0f} s")
+            elif next_retrain is not None and now >= next_retrain and time.monotonic() < until:
+                self.queue(None, rankings=1)
+                next_retrain = now + self.args.retrain_every
             done.wait(self.args.sample_every)
+
+    def queue(self, data: bytes | None, *, rankings: int) -> list[int]:
+        now = self.at()
+        queued = queue_jobs(
+            self.store, self.redis_url, self.folder, data, stage=web_load.STAGE, rankings=rankings
+        )
+        for job_id, kind in queued:
+            self.jobs.note(job_id, kind, now)
+            log(f"  queued {kind} job {job_id} at {now:.0f} s")
+        return [job_id for job_id, _kind in queued]
+
+    def status_of(self, kind: str) -> str | None:
+        found = [job["status"] for job in self.jobs.queued.values() if job["kind"] == kind]
+        return found[0] if found else None
+
+    def judged_from(self) -> float | None:
+        """Where the warm-up ended: its seconds, or later if the retrains took longer."""
+        if self.warmed_at is None:
+            return None
+        return max(float(self.args.warm_up), self.warmed_at)
 
     def check_jobs(self) -> None:
         if not self.jobs.queued:
@@ -376,7 +413,7 @@ class Soak:
         together(people, lambda person: person.sign_in())
         together(people, lambda person: person.choose_order())
         self.started = time.monotonic()
-        until = self.started + self.args.minutes * 60
+        until = self.started + self.args.warm_up + self.args.minutes * 60
         done = threading.Event()
         watcher = threading.Thread(target=self.monitor, args=(until, done))
         watcher.start()
@@ -435,11 +472,18 @@ def per_minute(people: list[TimedReviewer], started: float) -> list[dict[str, An
 
 
 def memory_figures(
-    memory: dict[str, list[tuple[float, float]]], warm_up: float, end: float
+    memory: dict[str, list[tuple[float, float]]], warm_up: float | None, end: float
 ) -> dict[str, Any]:
-    """Per process: baseline (first minute after warm-up) and end (last minute), medians."""
+    """Per process: baseline (first minute after warm-up) and end (last minute), medians.
+
+    With no end of the warm-up (the import or its retrains never finished),
+    nothing is judged.
+    """
     out: dict[str, Any] = {}
     for name, samples in sorted(memory.items()):
+        if warm_up is None:
+            out[name] = {"samples_mb": [[at, mb] for at, mb in samples], "flat": None}
+            continue
         after = [(at, mb) for at, mb in samples if at >= warm_up]
         first = [mb for at, mb in after if at < warm_up + 60]
         last = [mb for at, mb in after if at >= max(end - 60, warm_up)]
@@ -476,9 +520,12 @@ def main() -> None:
     parser.add_argument("--queue-workers", type=int, default=2)
     parser.add_argument("--reading", type=float, default=5.0,
                         help="mean seconds a reviewer reads a record before voting")  # fmt: skip
+    parser.add_argument("--import-at", type=float, default=30.0,
+                        help="seconds of screening before the import is queued")  # fmt: skip
     parser.add_argument(
-        "--warm-up", type=float, default=60.0,
-        help="seconds of screening before jobs are queued and memory is judged",
+        "--warm-up", type=float, default=180.0,
+        help="seconds of screening at least before memory is judged; the warm-up also "
+        "lasts until the import and one retrain per queue worker are done",
     )  # fmt: skip
     parser.add_argument("--retrain-every", type=float, default=120.0)
     parser.add_argument("--sample-every", type=float, default=10.0)
@@ -509,10 +556,10 @@ def main() -> None:
             votes = web_load.vote_check(store, [clients])
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    seconds = args.minutes * 60
-    overall = web_load.summary(clients, seconds)
+    overall = web_load.summary(clients, end)
     errors = soak.errors + [error for person in people for error in person.errors]
-    memory = memory_figures(soak.memory, args.warm_up, end)
+    judged_from = soak.judged_from()
+    memory = memory_figures(soak.memory, judged_from, end)
     judged = [figures["flat"] for figures in memory.values() if figures["flat"] is not None]
     unfinished = [j for j in soak.jobs.queued.values() if j["status"] in {"queued", "running"}]
     report = {
@@ -527,7 +574,11 @@ def main() -> None:
         "threads_per_web_worker": web_load.THREADS,
         "queue_workers": args.queue_workers,
         "reading_seconds": args.reading,
+        "import_queued_at_s": args.import_at,
         "warm_up_seconds": args.warm_up,
+        "every_queue_worker_ranked_grown_review_at_s": soak.warmed_at,
+        "memory_judged_from_s": judged_from,
+        "screening_seconds": round(end, 1),
         "errors": len(errors),
         "error_examples": errors[:20],
         "votes": votes,
@@ -538,7 +589,8 @@ def main() -> None:
         "memory": memory,
         "memory_rule": "flat: median RSS over the last minute within 10% of the median over "
         "the first minute after the warm-up, per process (RSS from /proc every "
-        f"{args.sample_every:g} s)",
+        f"{args.sample_every:g} s); the warm-up lasts at least {args.warm_up:g} s and until "
+        "the import and one retrain per queue worker on the grown review are done",
         "passed": {
             "zero_errors": not errors,
             "zero_lost_or_doubled_votes": votes["lost"] == 0
