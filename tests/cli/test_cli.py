@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from importlib.resources import files
 from pathlib import Path
 
@@ -207,3 +209,32 @@ def test_it_deduplicates_reviews_pairs_and_undoes_from_the_terminal(run, tmp_pat
     missing = run("dedup", "undo", "1")
     assert missing.exit_code == 1
     assert "not in a duplicate group" in missing.output
+
+
+# What only some commands need: the report writers, the ranker, the web app.
+HEAVY = ("docx", "cairosvg", "sklearn", "flask")
+
+
+def loaded_by(*args: str) -> list[str]:
+    """The heavy packages a fresh interpreter has loaded after `cosynth ARGS`."""
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from cosynth.cli.main import cli\n"
+        f"result = CliRunner().invoke(cli, {list(args)!r})\n"
+        "assert result.exit_code == 0, result.output\n"
+        f"print(' '.join(name for name in {HEAVY!r} if name in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_a_command_loads_only_what_it_needs() -> None:
+    # Each command used to import every other one: a second and a half before
+    # `cosynth status` said anything.
+    assert loaded_by("status", "--help") == []
+    assert loaded_by("--version") == []
+    assert "docx" in loaded_by("report", "build", "--help")
