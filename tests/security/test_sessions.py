@@ -5,9 +5,9 @@ planted before alice signed in, a copied cookie after alice signed out, a
 form on another site without the page's token) and to guess passwords.
 Every answer carries the security headers (web/headers.py).
 
-There is no password reset in cosynth (no e-mailed link, no reset token):
-`cosynth user passwd` changes one's own password given the current one, so
-there are no reset tokens to test; a forgotten password has no way back yet.
+Password reset links (single use, expiring, only a digest kept) have tests
+of their own: tests/services/test_password_reset.py and
+tests/web/test_password_reset_pages.py.
 """
 
 from __future__ import annotations
