@@ -31,6 +31,8 @@ def transaction(engine: Engine) -> Iterator[Session]:
         with Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
     except OperationalError as exc:
+        if _disk_full(exc):
+            raise StoreError(_disk_full_message(exc)) from exc
         if exc.connection_invalidated or "connection" in short_reason(exc).lower():
             # The server is down or restarting: say so, not that it refused.
             raise StoreError(
@@ -40,6 +42,29 @@ def transaction(engine: Engine) -> Iterator[Session]:
         raise StoreError(f"The database refused the change: {short_reason(exc)}") from exc
     except DBAPIError as exc:
         raise StoreError(f"The database refused the change: {short_reason(exc)}") from exc
+
+
+def _disk_full(exc: DBAPIError) -> bool:
+    """Out of disk: SQLite's SQLITE_FULL, PostgreSQL's SQLSTATE 53100 or a write with no space."""
+    said = str(exc.orig)
+    return (
+        getattr(exc.orig, "sqlstate", None) == "53100"
+        or "No space left on device" in said
+        or "database or disk is full" in said
+    )
+
+
+def _disk_full_message(exc: DBAPIError) -> str:
+    if "database or disk is full" in str(exc.orig):  # SQLite: the file is on this machine
+        return (
+            f"The disk that holds the database is full ({short_reason(exc)}). Nothing of "
+            "this change was kept: free some space on it, then try again."
+        )
+    return (
+        f"The database server's disk is full ({short_reason(exc)}). Nothing of this change "
+        "was kept. Whoever runs the server must free space on that disk; PostgreSQL stops "
+        "when it cannot write its log, and must then be started again."
+    )
 
 
 def short_reason(exc: DBAPIError) -> str:
