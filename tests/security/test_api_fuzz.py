@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, Phase, given, settings
@@ -64,30 +65,29 @@ def fuzz_every_operation(
     return failures
 
 
-def test_it_answers_every_generated_api_request_without_a_server_error(
-    app: Flask,  # noqa: F811
-    workspace: Workspace,
-    team: Team,
-) -> None:
+@pytest.fixture
+def bobs_headers(app: Flask, workspace: Workspace, team: Team) -> dict[str, str]:  # noqa: F811
+    """A review with records, bob's vote and a source; bob's token, as a request header."""
     ids = import_search(workspace, team)
     vote(workspace, "bob", team, ids[0], Decision.INCLUDE)
-    headers = {"Authorization": f"Bearer {issue_token(workspace, 'bob')}"}
+    return {"Authorization": f"Bearer {issue_token(workspace, 'bob')}"}
+
+
+def test_it_answers_every_generated_api_request_without_a_server_error(
+    app: Flask,  # noqa: F811
+    bobs_headers: dict[str, str],
+) -> None:
+    headers = bobs_headers
     schema = schemathesis.openapi.from_wsgi(f"{PREFIX}/openapi.json", app)
     failures = fuzz_every_operation(schema, lambda case: case.call(headers=headers))
     assert not failures, "\n".join(failures)
 
 
 def test_it_answers_a_running_server_without_a_server_error(
-    app: Flask,  # noqa: F811  (the team's accounts)
-    db_url: str,
-    workspace: Workspace,
-    team: Team,
-    tmp_path: Path,
+    bobs_headers: dict[str, str], db_url: str, tmp_path: Path
 ) -> None:
     """The same, over HTTP to `cosynth serve` (waitress) in a process of its own."""
-    ids = import_search(workspace, team)
-    vote(workspace, "bob", team, ids[0], Decision.INCLUDE)
-    headers = {"Authorization": f"Bearer {issue_token(workspace, 'bob')}"}
+    headers = bobs_headers
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "cosynth", "--db", db_url, "serve", "--port", str(port)],
