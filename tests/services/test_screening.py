@@ -355,6 +355,27 @@ def test_it_never_trains_carols_ranking_on_bobs_hidden_votes(
     assert labels == {records[1]: False, records[2]: True, records[3]: False}
 
 
+def test_the_ranking_learns_bobs_decisions_in_the_order_he_made_them(
+    workspace: Workspace, team: Team, records: list[int]
+) -> None:
+    """Rankers read runs of decisions (e.g. a dry spell) from the labels' order."""
+    from cosynth.services.screening_queue import training_labels
+    from cosynth.services.screening_state import load_stage
+
+    vote(workspace, "bob", team, records[3], INCLUDE)
+    vote(workspace, "bob", team, records[0], EXCLUDE, reason="wrong setting")
+    both_vote(workspace, team, records[2], EXCLUDE, EXCLUDE)
+    vote(workspace, "bob", team, records[1], EXCLUDE, reason="wrong setting")
+    with workspace.transaction("bob") as tx:
+        labels = training_labels(load_stage(tx, team.review_id, TA), "bob")
+    assert list(labels.items()) == [
+        (records[3], True),
+        (records[0], False),
+        (records[2], False),
+        (records[1], False),
+    ]
+
+
 def test_it_marks_records_ineligible_only_when_alice_stops_screening(
     workspace: Workspace, team: Team, records: list[int]
 ) -> None:

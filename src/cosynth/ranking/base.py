@@ -32,7 +32,9 @@ class Ranker(Protocol):
     `prepare` runs once per corpus (or whenever records are added); `score`
     runs after every decision, with at least one relevant and one irrelevant
     label, and returns one score per document (higher: more likely relevant).
-    Scores only order records; they are not probabilities.
+    Scores only order records; they are not probabilities. `labels` (document
+    index -> relevant) iterate in the order the decisions were made, oldest
+    first; a ranker may read runs of decisions from that order.
     """
 
     name: str

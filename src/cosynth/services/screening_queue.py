@@ -16,6 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cached_property
 from operator import itemgetter
@@ -236,22 +237,42 @@ _ORDERS = _KeptOrders()
 def training_labels(state: StageState, person: str | None) -> dict[int, bool]:
     """Record id -> relevant?, as far as `person` may know it (see the module's docstring).
 
-    With no person: only the outcomes everyone may see.
+    With no person: only the outcomes everyone may see. The labels come in
+    the order they were decided, oldest first, as rankers expect (a ranker
+    may read a run of irrelevant decisions from it).
     """
     labels: dict[int, bool] = {}
+    known_since: dict[int, datetime] = {}
     # Untouched records are awaiting, which teaches nothing: only records with
     # an outcome of their own can be labels.
     for unit, outcome in state.outcomes.decided.items():
         relevant = counts_as_relevant(outcome)
         if relevant is not None:
             labels[unit] = relevant
+            known_since[unit] = _first_voted(state, unit)
             continue
         if person is None:
             continue
         mine = next((v for v in state.votes.get(unit, []) if v.reviewer == person), None)
         if mine is not None and mine.decision is not Decision.UNSURE:
             labels[unit] = mine.decision is Decision.INCLUDE
-    return dict(sorted(labels.items()))
+            # The person's own vote, not the record's first: an earlier vote
+            # may be someone else's, still hidden from them.
+            known_since[unit] = mine.cast_at
+    in_order = sorted(labels, key=lambda unit: (known_since[unit], unit))
+    return {unit: labels[unit] for unit in in_order}
+
+
+_LAST = datetime.max.replace(tzinfo=UTC)
+
+
+def _first_voted(state: StageState, unit: int) -> datetime:
+    """When `unit` was first voted on; records decided without a vote (a stop) come last."""
+    history = state.history.get(unit)
+    if history:
+        return min(vote.cast_at for vote in history)
+    resolution = state.resolutions.get(unit)
+    return resolution.resolved_at if resolution is not None else _LAST
 
 
 def _ranked(tx: Tx, review_id: int, state: StageState, waiting: Waiting, *, seed: int) -> Queue:
@@ -447,11 +468,9 @@ _PREPARING = threading.Lock()
 
 
 def _stopping(state: StageState, known: dict[int, bool]) -> StoppingStatistics:
-    """Stopping statistics over the records known so far, in the order first voted on."""
-    first_voted = {
-        unit: min(vote.cast_at for vote in state.history[unit])
-        for unit in known
-        if state.history.get(unit)
-    }
-    in_order = sorted(first_voted, key=lambda unit: (first_voted[unit], unit))
-    return stopping_statistics([known[unit] for unit in in_order], len(state.units))
+    """Stopping statistics over the records voted on so far, in the order they were decided.
+
+    Records decided without a vote (those a stop marked ineligible) were not screened.
+    """
+    screened = [relevant for unit, relevant in known.items() if state.history.get(unit)]
+    return stopping_statistics(screened, len(state.units))
