@@ -38,6 +38,7 @@ import json
 import os
 import statistics
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -67,15 +68,19 @@ def main() -> None:
     parser.add_argument("--datasets", nargs="*", help="dataset stems (default: every CSV)")
     parser.add_argument("--ranker", default=DEFAULT_RANKER, help="cosynth ranker to run")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the results")
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="datasets simulated at once, one core each (default 1)"
+    )
     args = parser.parse_args()
     paths = sorted((SHARED / "screening").glob("*.csv"))
     if args.datasets:
         paths = [path for path in paths if path.stem in args.datasets]
     notes: list[str] = []
     rows = []
-    for path in paths:
-        dataset = read_labelled_dataset(path)
-        cosynth = run_cosynth(dataset, args.ranker)
+    datasets = [read_labelled_dataset(path) for path in paths]
+    with ProcessPoolExecutor(args.jobs, initializer=_one_core) as pool:
+        simulated = pool.map(run_cosynth, datasets, [args.ranker] * len(datasets))
+    for dataset, cosynth in zip(datasets, simulated, strict=True):
         asreview, asreview_version = read_peer(dataset, notes)
         rows.append(summarise(dataset, cosynth, asreview, asreview_version))
         say(rows[-1])
@@ -86,6 +91,11 @@ def main() -> None:
     print(f"ratio_records_to_95 = {report['ratio_records_to_95']}", file=sys.stderr)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
+
+
+def _one_core() -> None:
+    """Each worker process on one core, as the results are reported (and as the parent runs)."""
+    threadpool_limits(limits=1)
 
 
 def run_cosynth(dataset: LabelledDataset, ranker: str) -> dict[int, dict[str, float]]:
@@ -200,10 +210,13 @@ def say(row: dict[str, Any]) -> None:
 
 
 def markdown(report: dict[str, Any]) -> str:
+    source = report["cosynth"]["commit"]
+    if report["cosynth"].get("src_changed_since"):
+        source += ", src/ changed since"
     lines = [
         "# Screening prioritisation: cosynth vs ASReview",
         "",
-        f"cosynth ranker `{report['cosynth']['ranker']}` (commit {report['cosynth']['commit']}); "
+        f"cosynth ranker `{report['cosynth']['ranker']}` (commit {source}); "
         f"ASReview {', '.join(report['asreview']['versions']) or '?'} ELAS u4. Same priors "
         "(1 included + 1 excluded, seeds 0-4), retrained after every decision. Means over "
         "seeds (SD in brackets). k95/k100: records screened to 95%/100% recall, priors "

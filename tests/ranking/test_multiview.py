@@ -112,3 +112,22 @@ def test_it_refuses_features_another_ranker_prepared() -> None:
     ranker = MultiViewSvmRanker()
     with pytest.raises(ValueError, match="title-svm"):
         ranker.score(PreparedCorpus("title-svm", 2, csr_matrix((2, 2))), {0: True, 1: False})
+
+
+def test_a_large_search_draws_its_topics_from_a_sample_and_the_widest_terms(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The limits that keep 100,000 records' topics quick, tried small."""
+    from cosynth.ranking import multiview
+
+    texts, _ = corpus(n_relevant=12, n_other=150)
+    words = multiview.tfidf_words(texts)
+    monkeypatch.setattr(multiview, "TOPIC_TERMS", 10)
+    monkeypatch.setattr(multiview, "TOPIC_SAMPLE", 40)
+    monkeypatch.setattr(multiview, "TOPICS", 5)
+    topics = multiview.topics_of(words)
+    assert topics.shape == (len(texts), 5)
+    # Unit rows, but for records with none of the ten widest terms: no topic at all.
+    lengths = np.linalg.norm(topics, axis=1)
+    assert np.isclose(lengths, 1.0).sum() > len(texts) / 2
+    assert (np.isclose(lengths, 1.0) | np.isclose(lengths, 0.0)).all()

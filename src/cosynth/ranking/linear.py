@@ -177,7 +177,7 @@ class TfidfSvmRanker(LinearRanker):
 
 
 class TitleWeightedSvmRanker(LinearRanker):
-    """ELAS u4 with the title counted twice: cosynth's default (see DEFAULT_RANKER)."""
+    """ELAS u4 with the title counted twice: the default ranker's first phase (multiview.py)."""
 
     name = "title-svm"
     label = "TF-IDF + linear SVM, title counted twice"
