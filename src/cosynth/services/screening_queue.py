@@ -375,9 +375,9 @@ class _Retrainer:
     A page asks for the ranking of its labels: if the newest one kept was
     trained on other labels, it is used anyway and a retrain is queued (a
     newer request replaces an older one still waiting). The thread rests
-    three times as long as it worked after each retrain, so ranking never
-    takes more than a quarter of a core per server process from the pages
-    being served.
+    six times as long as it worked after each retrain (`_REST`), so ranking
+    never takes more than a seventh of a core per server process from the
+    pages being served.
     """
 
     def __init__(self) -> None:
@@ -433,7 +433,11 @@ class _Retrainer:
             time.sleep(_REST * (time.monotonic() - began))
 
 
-_REST = 3.0  # seconds of rest per second of retraining
+# Seconds of rest per second of retraining. 3 kept title-svm's pages fast; the
+# default ranker's turns retrain for longer at 100,000 records (0.6-0.8 s),
+# outside the interpreter lock, and with 3 its retrains took the pages' CPU
+# (web load on PostgreSQL, p95 next record 112-153 ms; with 6, 71-87 ms).
+_REST = 6.0
 _RETRAINER = _Retrainer()
 
 
