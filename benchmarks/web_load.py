@@ -22,9 +22,9 @@ page (the form and its CSRF token), POST a vote (303 back to the next
 record), exactly as a browser without JavaScript does. Between the record
 page and the vote the reviewer reads for `--reading` seconds on average (5 s:
 several times faster than people screen). A warm-up of ranked screening, not
-measured, comes first and lasts until a 15-second round has no page slower than
-1 s: each server process prepares the review's features on its first ranked
-page (`warm_up` in the results says how long that took and the slowest page).
+measured, comes first, so that each server process's background retrainer is
+already at work when measuring starts; it lasts until a 15-second round has no
+page slower than 1 s (`warm_up` in the results: how long, and the slowest page).
 Each order is then measured in its own phase: `ranked`
 (the default; on a stage this big the model retrains in the background after
 votes) and `random`; then a stress phase votes without pausing at all.
@@ -461,10 +461,10 @@ def phase(port: int, store: Store, order: str, seconds: float, seed: int,
     return people
 
 
-# The first ranked page in each server process prepares the review's features
-# (about 2 minutes for 100,000 records, once per process), and every page that
-# process serves meanwhile shares its interpreter. The measured phases are of
-# screening after that; the warm-up reports what it cost.
+# Each process prepares the review's features while the reviewers choose the
+# ranked order (`Reviewer.choose_order`, not timed). The warm-up then screens
+# until the background retrainers are running and no page is slow, so that the
+# measured phases are of screening in its steady state.
 WARM_UP_WINDOW = 15.0  # seconds of ranked screening per warm-up round
 WARM_UP_SLOW_MS = 1000.0  # a page slower than this means a process was still preparing
 WARM_UP_ROUNDS = 40

@@ -58,10 +58,24 @@ ELAS_U4 = Recipe()
 
 def tfidf_words(documents: Sequence[str]) -> csr_matrix:
     """Word 1- and 2-grams, sublinear tf, L2-normalised rows; fitted on the whole corpus."""
+    return tfidf(documents, ngram_range=(1, 2))
+
+
+def tfidf(documents: Sequence[str], **vectoriser_options: object) -> csr_matrix:
+    """TF-IDF with sublinear tf and L2-normalised rows, fitted on the whole corpus.
+
+    `vectoriser_options` go to scikit-learn's `TfidfVectorizer` (the n-grams,
+    the token pattern).
+    """
     # max_df drops words in over 95% of records; in a handful of records that
     # rule means nothing (and with one record it would drop every word).
     max_df = 0.95 if len(documents) >= _MIN_FOR_MAX_DF else 1.0
-    vectoriser = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, max_df=max_df)
+    vectoriser = TfidfVectorizer(
+        sublinear_tf=True,
+        min_df=1,
+        max_df=max_df,
+        **vectoriser_options,
+    )
     try:
         return csr_matrix(vectoriser.fit_transform(documents))
     except ValueError:
@@ -132,15 +146,28 @@ def balanced_weights(targets: Targets, ratio: float) -> npt.NDArray[np.float64]:
     return scaled
 
 
+def training_rows(labels: Mapping[int, bool], size: int, recipe: Recipe) -> tuple[Indices, Targets]:
+    """The records an SVM trains on, with their 0/1 labels.
+
+    The labelled records, CAL's presumed-irrelevant sample when the recipe
+    asks for one, and at most `MAX_IRRELEVANT_TRAINED` irrelevant ones.
+    """
+    indices, targets = training_set(labels)
+    indices, targets = with_presumed_irrelevant(indices, targets, size, recipe.presumed_irrelevant)
+    return capped(indices, targets, MAX_IRRELEVANT_TRAINED)
+
+
+def fitted_svm(rows: csr_matrix, targets: Targets, recipe: Recipe) -> LinearSVC:
+    """The recipe's balanced linear SVM, fitted on `rows`."""
+    model = LinearSVC(C=recipe.svm_c, loss="squared_hinge", random_state=0)
+    model.fit(rows, targets, sample_weight=balanced_weights(targets, recipe.ratio))
+    return model
+
+
 def svm_scores(features: csr_matrix, labels: Mapping[int, bool], recipe: Recipe) -> Scores:
     """Fit the recipe's SVM on the labelled records; the decision value of every record."""
-    indices, targets = training_set(labels)
-    indices, targets = with_presumed_irrelevant(
-        indices, targets, features.shape[0], recipe.presumed_irrelevant
-    )
-    indices, targets = capped(indices, targets, MAX_IRRELEVANT_TRAINED)
-    model = LinearSVC(C=recipe.svm_c, loss="squared_hinge", random_state=0)
-    model.fit(features[indices], targets, sample_weight=balanced_weights(targets, recipe.ratio))
+    indices, targets = training_rows(labels, features.shape[0], recipe)
+    model = fitted_svm(features[indices], targets, recipe)
     # The decision value by hand: sklearn's decision_function first checks
     # (and may copy) the whole matrix, which costs more than the product.
     scores = features @ model.coef_.ravel() + model.intercept_[0]

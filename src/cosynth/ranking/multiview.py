@@ -42,20 +42,17 @@ import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix, diags, hstack
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
-from sklearn.svm import LinearSVC
 
 from cosynth.ranking.base import PreparedCorpus, Scores
 from cosynth.ranking.linear import (
-    MAX_IRRELEVANT_TRAINED,
     Recipe,
-    balanced_weights,
-    capped,
+    fitted_svm,
     recipe_text,
     svm_scores,
+    tfidf,
     tfidf_words,
-    training_set,
+    training_rows,
 )
 
 # Records in a row judged irrelevant, after the first relevant one, before the
@@ -71,7 +68,6 @@ SHORTEST_WORD_WITH_ENDING = 6
 TITLE_TWICE = Recipe(title_repeats=2)
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
-_MIN_FOR_MAX_DF = 20
 _BETWEEN_SPACES = r"\S+"  # an ending token is everything between spaces, "~" included
 
 Block: TypeAlias = csr_matrix | npt.NDArray[np.float64]
@@ -99,16 +95,6 @@ def endings_text(text: str) -> str:
     """The endings of `text`'s longer words as tokens: "~olol ~prolol" for "metoprolol"."""
     words = [word for word in _WORD.findall(text.lower()) if len(word) >= SHORTEST_WORD_WITH_ENDING]
     return " ".join("~" + word[-length:] for length in ENDING_LENGTHS for word in words)
-
-
-def tfidf_tokens(texts: Sequence[str]) -> csr_matrix:
-    """TF-IDF of space-separated tokens, sublinear tf, L2 rows (no tokens: one empty column)."""
-    max_df = 0.95 if len(texts) >= _MIN_FOR_MAX_DF else 1.0
-    vectoriser = TfidfVectorizer(sublinear_tf=True, token_pattern=_BETWEEN_SPACES, max_df=max_df)
-    try:
-        return csr_matrix(vectoriser.fit_transform(texts))
-    except ValueError:  # no tokens at all: a block that adds nothing
-        return csr_matrix((len(texts), 1))
 
 
 def topics_of(words: csr_matrix) -> npt.NDArray[np.float64]:
@@ -174,12 +160,9 @@ def joined_scores(
     words: csr_matrix, view: JoinedView, labels: Mapping[int, bool], recipe: Recipe
 ) -> Scores:
     """Fit the recipe's SVM on the labelled records' joined rows; every record's decision value."""
-    indices, targets = capped(*training_set(labels), MAX_IRRELEVANT_TRAINED)
-    block = view.block[indices]
-    rows = hstack([words[indices], BLOCK_WEIGHT * csr_matrix(block)], format="csr")
-    rows = csr_matrix(diags(view.scale[indices]) @ rows)
-    model = LinearSVC(C=recipe.svm_c, loss="squared_hinge", random_state=0)
-    model.fit(rows, targets, sample_weight=balanced_weights(targets, recipe.ratio))
+    indices, targets = training_rows(labels, words.shape[0], recipe)
+    rows = hstack([words[indices], BLOCK_WEIGHT * csr_matrix(view.block[indices])], format="csr")
+    model = fitted_svm(csr_matrix(diags(view.scale[indices]) @ rows), targets, recipe)
     weights = model.coef_.ravel()
     in_words = words.shape[1]
     products = words @ weights[:in_words] + BLOCK_WEIGHT * (view.block @ weights[in_words:])
@@ -195,7 +178,7 @@ class MultiViewSvmRanker:
     def prepare(self, documents: Sequence[str]) -> PreparedCorpus:
         texts = [recipe_text(document, TITLE_TWICE) for document in documents]
         words = tfidf_words(texts)
-        endings = tfidf_tokens([endings_text(text) for text in texts])
+        endings = tfidf([endings_text(text) for text in texts], token_pattern=_BETWEEN_SPACES)
         joined = (joined_view(words, endings), joined_view(words, topics_of(words)))
         return PreparedCorpus(self.name, len(documents), MultiViewFeatures(words, joined))
 
